@@ -1,0 +1,1 @@
+"""CRM executive dashboard: the library behind the Streamlit pages."""

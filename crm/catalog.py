@@ -1,0 +1,175 @@
+"""The query catalog: every `.sql` file under queries/ is a named query.
+
+A file starts with `-- key: value` header lines (title, description, chart, owner); an
+indented `--   text` line continues the previous value. The `$names` in the SQL are its
+parameters; they must come from the shared set below, and only the ones a file uses are
+bound (DuckDB refuses unused parameters). A broken file yields a QueryFileError naming the
+file and line; it never stops the other files from loading.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from crm import settings
+
+SHARED_PARAMETERS = {
+    "start_date": "first day of the period (DATE)",
+    "end_date": "last day of the period, inclusive (DATE)",
+    "regions": "selected regions (VARCHAR[]; empty = all): in_filter($regions, region)",
+    "segments": "selected segments (VARCHAR[]; empty = all): in_filter($segments, segment)",
+    "channels": "selected channels (VARCHAR[]; empty = all): in_filter($channels, channel)",
+}
+HEADER_KEYS = {
+    "title": "short name shown above the result",
+    "description": "what one row is and what the numbers mean",
+    "chart": "kind x=column y=column[,column] [color=column]; kind is bar, line, area, heatmap or table",
+    "owner": "who to ask about this query",
+}
+CHART_KINDS = {"bar", "line", "area", "heatmap", "table"}
+_HEADER_LINE = re.compile(r"^--\s?(\w+):\s*(.*)$")
+_CONTINUATION = re.compile(r"^--\s{2,}(\S.*)$")
+_PARAMETER = re.compile(r"\$([A-Za-z_]\w*)")
+_STRINGS_AND_COMMENTS = re.compile(r"'(?:[^']|'')*'|--[^\n]*|/\*.*?\*/", re.S)
+
+
+class QueryFileError(Exception):
+    """A query file that cannot be used, with the file and (where known) the line."""
+
+    def __init__(self, path: Path | str, message: str, line: int | None = None):
+        self.path, self.message, self.line = Path(path), message, line
+        where = f"{self.path.name}, line {line}" if line else self.path.name
+        super().__init__(f"{where}: {message}")
+
+
+@dataclass(frozen=True)
+class Chart:
+    kind: str
+    x: str | None = None
+    y: tuple[str, ...] = ()
+    color: str | None = None
+
+    @property
+    def columns(self) -> list[str]:
+        return [c for c in (self.x, *self.y, self.color) if c]
+
+
+@dataclass(frozen=True)
+class Query:
+    id: str
+    path: Path
+    title: str
+    description: str
+    sql: str
+    parameters: tuple[str, ...]
+    chart: Chart | None = None
+    owner: str = ""
+    group: str = ""
+
+    def bind(self, values: dict) -> dict:
+        """The parameter values this query uses, and only those."""
+        missing = [name for name in self.parameters if name not in values]
+        if missing:
+            raise QueryFileError(self.path, f"no value given for parameter(s) {', '.join('$' + m for m in missing)}")
+        return {name: values[name] for name in self.parameters}
+
+
+def parse(path: Path, root: Path | None = None) -> Query:
+    """Read one query file; raise QueryFileError for anything wrong with it."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise QueryFileError(path, f"is not UTF-8 text ({error.reason} at byte {error.start})") from None
+    header, body_start = _parse_header(path, text.splitlines())
+    sql = "\n".join(text.splitlines()[body_start:]).strip().rstrip(";").strip()
+    if not sql:
+        raise QueryFileError(path, "holds no SQL after its header")
+    parameters = tuple(dict.fromkeys(_PARAMETER.findall(_STRINGS_AND_COMMENTS.sub("", sql))))
+    unknown = [p for p in parameters if p not in SHARED_PARAMETERS]
+    if unknown:
+        line = _line_of(text, "$" + unknown[0])
+        raise QueryFileError(path, f"unknown parameter ${unknown[0]}; known: "
+                             + ", ".join("$" + p for p in SHARED_PARAMETERS), line)
+    if "title" not in header:
+        raise QueryFileError(path, "has no '-- title:' header line", 1)
+    group = path.parent.relative_to(root).as_posix() if root and path.parent != root else ""
+    return Query(id=path.stem, path=path, title=header["title"], description=header.get("description", ""),
+                 sql=sql, parameters=parameters, owner=header.get("owner", ""), group=group,
+                 chart=_parse_chart(path, header["chart"], _line_of(text, "-- chart:")) if "chart" in header else None)
+
+
+def _parse_header(path: Path, lines: list[str]) -> tuple[dict[str, str], int]:
+    header: dict[str, str] = {}
+    key = None
+    for number, line in enumerate(lines, start=1):
+        if (match := _CONTINUATION.match(line)) and key:
+            header[key] += " " + match.group(1).strip()
+        elif match := _HEADER_LINE.match(line):
+            key, value = match.group(1).lower(), match.group(2).strip()
+            if key not in HEADER_KEYS:
+                raise QueryFileError(path, f"unknown header key {key!r}; known keys: {', '.join(HEADER_KEYS)}", number)
+            header[key] = value
+        elif line.strip() and not line.startswith("--"):
+            return header, number - 1
+    return header, len(lines)
+
+
+def _parse_chart(path: Path, spec: str, line: int | None) -> Chart:
+    kind, *options = spec.split()
+    if kind not in CHART_KINDS:
+        raise QueryFileError(path, f"unknown chart kind {kind!r}; use one of {', '.join(sorted(CHART_KINDS))}", line)
+    fields = {}
+    for option in options:
+        name, _, value = option.partition("=")
+        if name not in ("x", "y", "color") or not value:
+            raise QueryFileError(path, f"chart option {option!r} is not x=, y= or color=", line)
+        fields[name] = value
+    y = tuple(v for v in fields.get("y", "").split(",") if v)
+    return Chart(kind=kind, x=fields.get("x"), y=y, color=fields.get("color"))
+
+
+def _line_of(text: str, needle: str) -> int | None:
+    index = text.find(needle)
+    return text.count("\n", 0, index) + 1 if index >= 0 else None
+
+
+def load(root: Path | None = None) -> dict[str, Query | QueryFileError]:
+    """Every query file under root by id; broken files map to their error."""
+    root = Path(root or settings.get("queries_dir"))
+    found: dict[str, Query | QueryFileError] = {}
+    for path in sorted(root.rglob("*.sql")):
+        try:
+            query = parse(path, root)
+        except QueryFileError as error:
+            found[path.stem] = error
+            continue
+        if path.stem in found:
+            found[path.stem] = QueryFileError(path, f"has the same id as another file ({path.stem}); ids are file names")
+            continue
+        found[query.id] = query
+    return found
+
+
+def get(query_id: str, root: Path | None = None) -> Query:
+    """One query by id; raises QueryFileError if it is missing or broken."""
+    root = Path(root or settings.get("queries_dir"))
+    entry = load(root).get(query_id)
+    if entry is None:
+        raise QueryFileError(root / f"{query_id}.sql", "no such query file")
+    if isinstance(entry, QueryFileError):
+        raise entry
+    return entry
+
+
+def parse_value(name: str, text: str):
+    """A shared parameter from command-line text: lists comma-separated, dates ISO."""
+    if name in ("start_date", "end_date"):
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            raise ValueError(f"${name}: {text!r} is not an ISO date (YYYY-MM-DD)") from None
+    if name in ("regions", "segments", "channels"):
+        return [part.strip() for part in text.split(",") if part.strip()]
+    raise ValueError(f"unknown parameter ${name}; known: {', '.join(SHARED_PARAMETERS)}")

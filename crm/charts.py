@@ -1,0 +1,91 @@
+"""Altair chart builders. One fixed colour per segment, channel and movement across the app,
+so a colour means the same thing on every page; values the app does not know (a customer's
+own segments) get a stable colour from a fallback palette."""
+from __future__ import annotations
+
+import zlib
+
+import altair as alt
+import pandas as pd
+
+SEGMENT_COLORS = {
+    "Multinational": "#1f3b73", "Large national": "#3f74c4",
+    "Small national": "#7fb3e6", "Household": "#f0a23b",
+}
+CHANNEL_COLORS = {
+    "Telephone": "#4e79a7", "Fax": "#9c755f", "Web": "#59a14f", "E-mail": "#76b7b2",
+    "Mail": "#edc948", "In person": "#e15759", "Partner": "#b07aa1",
+}
+MOVEMENT_COLORS = {"New": "#2e7d32", "Reactivated": "#81c784", "Lost": "#c62828"}
+UNKNOWN_COLOR = "#b0b7bf"
+FALLBACK = ["#8cd17d", "#ff9d9a", "#bab0ac", "#d37295", "#fabfd2", "#b6992d", "#499894", "#86bcb6"]
+KNOWN = {"segment": SEGMENT_COLORS, "channel": CHANNEL_COLORS, "movement": MOVEMENT_COLORS}
+
+
+def color_for(field: str, value: str) -> str:
+    known = KNOWN.get(field, {})
+    if value in known:
+        return known[value]
+    if value in ("Unknown", "", None):
+        return UNKNOWN_COLOR
+    return FALLBACK[zlib.crc32(str(value).encode()) % len(FALLBACK)]
+
+
+def color_scale(field: str, values) -> alt.Scale:
+    domain = list(dict.fromkeys(values))
+    order = list(KNOWN.get(field, {}))  # known values in their usual order first
+    domain.sort(key=lambda v: (order.index(v) if v in order else len(order), str(v)))
+    return alt.Scale(domain=domain, range=[color_for(field, v) for v in domain])
+
+
+def movements_per_month(frame: pd.DataFrame) -> alt.LayerChart:
+    """New and reactivated above the axis, lost below, net change as a line."""
+    long = frame.melt(id_vars="month", value_vars=["new_count", "reactivated_count", "lost_count"],
+                      var_name="movement", value_name="customers")
+    long["movement"] = long["movement"].map({"new_count": "New", "reactivated_count": "Reactivated",
+                                             "lost_count": "Lost"})
+    long["customers"] = long["customers"].where(long["movement"] != "Lost", -long["customers"])
+    net = frame.assign(net=frame["new_count"] + frame["reactivated_count"] - frame["lost_count"])
+    x = alt.X("yearmonth(month):T", title=None, axis=alt.Axis(format="%b %Y"))
+    bars = alt.Chart(long).mark_bar().encode(
+        x=x, y=alt.Y("sum(customers):Q", title="Customers"),
+        color=alt.Color("movement:N", title=None, scale=color_scale("movement", MOVEMENT_COLORS),
+                        legend=alt.Legend(orient="top")),
+        order=alt.Order("movement:N"),
+        tooltip=[alt.Tooltip("yearmonth(month):T", title="Month"), alt.Tooltip("movement:N", title="Movement"),
+                 alt.Tooltip("sum(customers):Q", title="Customers", format=",")],
+    )
+    line = alt.Chart(net).mark_line(color="#222", point=True, strokeWidth=1.5).encode(
+        x=x, y="net:Q",
+        tooltip=[alt.Tooltip("yearmonth(month):T", title="Month"), alt.Tooltip("net:Q", title="Net change", format="+,")],
+    )
+    return alt.layer(bars, line).properties(height=300)
+
+
+def bridge(active_start: int, new: int, reactivated: int, lost: int) -> alt.Chart:
+    """Waterfall: active at start + new + reactivated - lost = active at end."""
+    end = active_start + new + reactivated - lost
+    steps = [("Active at start", 0, active_start, "total"), ("New", active_start, active_start + new, "New"),
+             ("Reactivated", active_start + new, active_start + new + reactivated, "Reactivated"),
+             ("Lost", active_start + new + reactivated, end, "Lost"), ("Active at end", 0, end, "total")]
+    frame = pd.DataFrame(steps, columns=["step", "from", "to", "kind"])
+    frame["change"] = frame["to"] - frame["from"]
+    colors = {**MOVEMENT_COLORS, "total": "#5b6770"}
+    base = alt.Chart(frame).encode(x=alt.X("step:N", sort=list(frame["step"]), title=None,
+                                           axis=alt.Axis(labelAngle=0)))
+    bars = base.mark_bar(size=48).encode(
+        y=alt.Y("from:Q", title="Customers", scale=alt.Scale(zero=False)), y2="to:Q",
+        color=alt.Color("kind:N", scale=alt.Scale(domain=list(colors), range=list(colors.values())), legend=None),
+        tooltip=[alt.Tooltip("step:N", title="Step"), alt.Tooltip("change:Q", title="Customers", format="+,")],
+    )
+    labels = base.mark_text(dy=-8).encode(y=alt.Y("max_value:Q"), text=alt.Text("change:Q", format=","))
+    labels = labels.transform_calculate(max_value="max(datum.from, datum.to)")
+    return alt.layer(bars, labels).properties(height=300)
+
+
+def line(frame: pd.DataFrame, x: str, y: str, *, title: str, value_format: str = ",.0f") -> alt.Chart:
+    return alt.Chart(frame).mark_line(point=True).encode(
+        x=alt.X(f"{x}:T", title=None),
+        y=alt.Y(f"{y}:Q", title=title),
+        tooltip=[alt.Tooltip(f"{x}:T", title="Month", format="%b %Y"), alt.Tooltip(f"{y}:Q", title=title, format=value_format)],
+    ).properties(height=300)

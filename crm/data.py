@@ -1,0 +1,87 @@
+"""Data access for the pages, and the one module that owns Streamlit caching.
+
+One read-only connection per warehouse version (st.cache_resource), a cursor per query,
+and results cached by (warehouse file, SQL text, bound parameters): a rebuild or an edited
+query file is a new cache key, so nobody sees stale numbers.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from crm import catalog, demo, settings, warehouse
+
+_build_lock = threading.Lock()
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _connection(path: str):
+    # Never closed here: other sessions may still be reading this version.
+    return warehouse.connect(Path(path))
+
+
+def warehouse_path() -> Path:
+    """The current warehouse; on first start, build the demo one with a progress bar."""
+    data_dir = settings.get("data_dir")
+    path = warehouse.current_path(data_dir)
+    if path is not None:
+        return path
+    with _build_lock:  # one session builds, the others wait for it
+        path = warehouse.current_path(data_dir)
+        if path is None:
+            path = _build_demo(data_dir)
+    return path
+
+
+def _build_demo(data_dir: Path) -> Path:
+    customers = settings.get("demo_customers")
+    bar = st.progress(0.0, text=f"First start: building the demo warehouse ({customers:,} customers)…")
+
+    def progress(fraction: float, message: str) -> None:
+        bar.progress(min(max(fraction, 0.0), 1.0), text=f"Building the demo warehouse: {message}")
+
+    path = warehouse.build(demo.generate(customers=customers, seed=settings.get("demo_seed"), progress=progress),
+                           data_dir, source="demo", inactive_after_days=settings.get("inactive_after_days"),
+                           progress=progress)
+    bar.empty()
+    return path
+
+
+@st.cache_data(show_spinner=False, max_entries=2000)
+def _run(path: str, sql: str, params: dict) -> pd.DataFrame:
+    return warehouse.run(_connection(path), sql, params).frame
+
+
+def run(query_id: str, values: dict) -> pd.DataFrame:
+    """Run a query file with the shared parameter values (only the ones it uses are bound)."""
+    query = catalog.get(query_id)
+    return _run(str(warehouse_path()), query.sql, query.bind(values))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _info(path: str) -> dict:
+    return warehouse.info(_connection(path))
+
+
+def info() -> dict:
+    """source, built_at, as_of and data_start_on of the current warehouse."""
+    return _info(str(warehouse_path()))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _options(path: str) -> dict[str, list[str]]:
+    frame = warehouse.run(_connection(path), catalog.get("filter_options").sql).frame
+    return {name: sorted(group["value"]) for name, group in frame.groupby("dimension")}
+
+
+def filter_options() -> dict[str, list[str]]:
+    """The values each list filter can take: {'regions': [...], 'segments': [...], 'channels': [...]}."""
+    return _options(str(warehouse_path()))
+
+
+def as_date(value) -> dt.date:
+    return pd.Timestamp(value).date()

@@ -1,0 +1,159 @@
+"""The global filters and the one place that owns their cross-page state.
+
+Filters live under a permanent session key, are seeded from the URL on a session's first
+run, written back to the URL when they change, and passed on by every navigation link, so
+a shared link shows the very same view. Widgets use throw-away keys and copy their value
+into the permanent state in on_change (classic multipage mode resets widget keys).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, fields, replace
+from typing import Mapping
+
+import streamlit as st
+
+PERIODS = {
+    "last_12_months": "Last 12 months",
+    "ytd": "Year to date",
+    "last_quarter": "Last quarter",
+    "all": "All time",
+    "custom": "Custom",
+}
+DEFAULT_PERIOD = "last_12_months"
+# Filter field -> URL key (singular, as people write links: ?segment=Household).
+LIST_FILTERS = {"regions": "region", "segments": "segment", "channels": "channel"}
+STATE_KEY = "crm_filters"
+WIDGET_PREFIX = "_filter_widget_"
+
+
+@dataclass(frozen=True)
+class Filters:
+    period: str = DEFAULT_PERIOD
+    start: dt.date | None = None  # only for period == "custom"
+    end: dt.date | None = None
+    regions: tuple[str, ...] = ()  # empty = all
+    segments: tuple[str, ...] = ()
+    channels: tuple[str, ...] = ()
+
+    def to_url(self) -> dict[str, list[str]]:
+        """Query parameters for this view; defaults are left out so links stay short."""
+        params: dict[str, list[str]] = {}
+        if self.period != DEFAULT_PERIOD:
+            params["period"] = [self.period]
+        if self.period == "custom" and self.start and self.end:
+            params["start"], params["end"] = [self.start.isoformat()], [self.end.isoformat()]
+        for name, key in LIST_FILTERS.items():
+            if values := getattr(self, name):
+                params[key] = list(values)
+        return params
+
+    @classmethod
+    def from_url(cls, params: Mapping[str, list[str]]) -> "Filters":
+        """Filters from query parameters; unknown or malformed values fall back to defaults."""
+        period = (params.get("period") or [DEFAULT_PERIOD])[-1]
+        start, end = _date(params.get("start")), _date(params.get("end"))
+        if period not in PERIODS or (period == "custom" and not (start and end and start <= end)):
+            period, start, end = DEFAULT_PERIOD, None, None
+        lists = {name: tuple(dict.fromkeys(v for v in params.get(key, []) if v)) for name, key in LIST_FILTERS.items()}
+        return cls(period=period, start=start if period == "custom" else None,
+                   end=end if period == "custom" else None, **lists)
+
+    def dates(self, as_of: dt.date, data_start: dt.date) -> tuple[dt.date, dt.date]:
+        """First and last day (inclusive) of the selected period, relative to the as-of date."""
+        if self.period == "custom" and self.start and self.end:
+            return self.start, self.end
+        if self.period == "ytd":
+            return dt.date(as_of.year, 1, 1), as_of
+        if self.period == "last_quarter":
+            return last_complete_quarter(as_of)
+        if self.period == "all":
+            return data_start, as_of
+        return _add_years(as_of, -1) + dt.timedelta(days=1), as_of
+
+    def query_values(self, as_of: dt.date, data_start: dt.date) -> dict:
+        """The shared query parameters ($start_date, $end_date, $regions, ...)."""
+        start, end = self.dates(as_of, data_start)
+        return {"start_date": start, "end_date": end, "regions": list(self.regions),
+                "segments": list(self.segments), "channels": list(self.channels)}
+
+    @property
+    def is_default(self) -> bool:
+        return self == Filters()
+
+
+def previous_period(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
+    """The period of equal length that ends the day before start."""
+    length = end - start
+    return start - length - dt.timedelta(days=1), start - dt.timedelta(days=1)
+
+
+def last_complete_quarter(as_of: dt.date) -> tuple[dt.date, dt.date]:
+    """The latest calendar quarter that ends on or before the as-of date."""
+    quarter_start = dt.date(as_of.year, 3 * ((as_of.month - 1) // 3) + 1, 1)
+    next_quarter = _add_months(quarter_start, 3)
+    if as_of == next_quarter - dt.timedelta(days=1):  # as-of is the quarter's last day
+        return quarter_start, as_of
+    previous_start = _add_months(quarter_start, -3)
+    return previous_start, quarter_start - dt.timedelta(days=1)
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def _add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def _date(values: list[str] | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(values[-1]) if values else None
+    except ValueError:
+        return None
+
+
+# --- session state --------------------------------------------------------------------------
+
+def current() -> Filters:
+    """This session's filters, seeded from the URL on the session's first run."""
+    if STATE_KEY not in st.session_state:
+        st.session_state[STATE_KEY] = Filters.from_url({k: st.query_params.get_all(k) for k in st.query_params})
+    return st.session_state[STATE_KEY]
+
+
+def update(**changes) -> None:
+    """Change filters (from a widget callback or a chart click); the URL follows."""
+    st.session_state[STATE_KEY] = replace(current(), **changes)
+    for name in [k for k in st.session_state if str(k).startswith(WIDGET_PREFIX)]:
+        del st.session_state[name]  # widgets re-seed from the new state
+    sync_url()
+
+
+def reset() -> None:
+    update(**{f.name: f.default for f in fields(Filters)})
+
+
+def sync_url() -> None:
+    """Write the filters into the URL, only when they differ (each write is a history entry)."""
+    wanted = current().to_url()
+    shown = {k: st.query_params.get_all(k) for k in st.query_params}
+    if shown != wanted:
+        st.query_params.from_dict(wanted)
+
+
+def widget_key(name: str) -> str:
+    """A throw-away widget key, seeded from the permanent state when missing."""
+    key = WIDGET_PREFIX + name
+    if key not in st.session_state:
+        state = current()
+        if name == "period_dates":
+            st.session_state[key] = (state.start, state.end) if state.start else ()
+        else:
+            value = getattr(state, name)
+            st.session_state[key] = list(value) if isinstance(value, tuple) else value
+    return key

@@ -1,0 +1,60 @@
+"""The Overview's headline KPIs: what each means, and their values for a period and per month."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class Kpi:
+    column: str        # column of the `kpis` query
+    label: str
+    definition: str    # shown as the tile's tooltip and on the Definitions page
+    lower_is_better: bool = False
+
+
+HEADLINE = [
+    Kpi("active_end_count", "Active customers",
+        "Customers with an active spell on the last day of the period. A spell starts on acquisition "
+        "(or on the first order after a loss: a reactivation) and ends on the recorded loss date "
+        "(or after the inactivity window, where one is set)."),
+    Kpi("new_count", "New customers", "First spells starting in the period: customers acquired in it."),
+    Kpi("reactivated_count", "Reactivated",
+        "Later spells starting in the period: lost customers who came back (win-backs)."),
+    Kpi("lost_count", "Lost customers", "Spells ending in the period.", lower_is_better=True),
+    Kpi("churn_rate_pct", "Churn rate",
+        "Customers active at the start of the period who were lost during it, divided by the "
+        "customers active at the start.", lower_is_better=True),
+    Kpi("revenue_amount", "Revenue", "Sum of the order amounts in the period."),
+    Kpi("arpa_amount", "ARPA",
+        "Average revenue per account: revenue / average active customers (mean of start and end)."),
+    Kpi("nps_score", "NPS",
+        "Net promoter score of the survey answers in the period: % promoters (9–10) minus % "
+        "detractors (0–6), from -100 to 100."),
+    Kpi("channel_cost_amount", "Channel cost",
+        "Acquisition and service costs of all channels in the months overlapping the period. "
+        "Costs are not split by segment.", lower_is_better=True),
+]
+
+
+def months_of(start: dt.date, end: dt.date, last: int = 12) -> list[tuple[dt.date, dt.date]]:
+    """The calendar months overlapping [start, end], clipped to it; the last `last` of them."""
+    windows = []
+    month = start.replace(day=1)
+    while month <= end:
+        following = (month + dt.timedelta(days=32)).replace(day=1)
+        windows.append((max(month, start), min(following - dt.timedelta(days=1), end)))
+        month = following
+    return windows[-last:]
+
+
+def series(run, values: dict, last: int = 12) -> pd.DataFrame:
+    """The `kpis` query for each month of the period (the sparklines): the same definitions
+    month by month. `run(query_id, values)` runs a query."""
+    rows = []
+    for start, end in months_of(values["start_date"], values["end_date"], last):
+        row = run("kpis", {**values, "start_date": start, "end_date": end}).iloc[0].to_dict()
+        rows.append({"month": start, **row})
+    return pd.DataFrame(rows)

@@ -1,0 +1,55 @@
+"""Settings: one table of name, default and help; each overridable by an environment variable.
+
+`CRM_<NAME>` in the environment overrides the default, e.g. `CRM_DATA_DIR=/srv/crm`.
+Read with `settings.get("data_dir")`; `python -m crm settings` prints the table.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: object
+    help: str
+    parse: Callable[[str], object] = str
+
+    @property
+    def env_var(self) -> str:
+        return "CRM_" + self.name.upper()
+
+
+def _optional_int(text: str) -> int | None:
+    return int(text) if text.strip() else None
+
+
+SETTINGS = {s.name: s for s in [
+    Setting("data_dir", ROOT / "data", "Folder holding the warehouse files and the pointer to the current one.", Path),
+    Setting("queries_dir", ROOT / "queries", "Folder of the analysts' .sql query files (subfolders are groups).", Path),
+    Setting("demo_customers", 50_000, "Customers in the demo warehouse built on first start.", int),
+    Setting("demo_seed", 7, "Random seed of the demo generator (same seed, same data).", int),
+    Setting("inactive_after_days", None,
+            "If set, a customer's spell also ends this many days after its last order "
+            "(inactivity window); empty = only an explicit lost_on ends a spell.", _optional_int),
+    Setting("currency", "€", "Currency symbol shown before amounts.", str),
+    Setting("keep_versions", 2, "Old warehouse versions kept beside the current one (for sessions still reading them).", int),
+]}
+
+
+def get(name: str):
+    """The value of a setting: the environment variable if set, else the default."""
+    setting = SETTINGS[name]
+    raw = os.environ.get(setting.env_var)
+    return setting.default if raw is None else setting.parse(raw)
+
+
+def table() -> list[dict]:
+    """Every setting with its current value, for `python -m crm settings` and the docs."""
+    return [{"name": s.name, "env": s.env_var, "value": get(s.name), "default": s.default, "help": s.help}
+            for s in SETTINGS.values()]

@@ -1,0 +1,232 @@
+"""The warehouse: the only module that imports duckdb.
+
+Each build writes a new versioned database file, checkpoints and closes it, then
+atomically replaces a small pointer file (`current.txt`) naming it. Readers open the
+pointed file read-only, so a rebuild never waits on (or breaks) sessions reading the old
+version; old versions are deleted later. Reader connections are locked down (no external
+access, configuration locked) and every query runs on its own cursor.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable
+
+import duckdb
+import pandas as pd
+
+SQL_DIR = Path(__file__).parent / "sql"
+POINTER_FILE = "current.txt"
+# Written in an older storage format so analysts' DuckDB 1.x tools can open the file.
+STORAGE_VERSION = "v1.2.0"
+# Fact tables are stored sorted by date: smaller files, faster date-filtered scans.
+SORT_KEYS = {"orders": "ordered_on", "interactions": "interacted_on", "complaints": "received_at",
+             "surveys": "answered_on", "channel_costs": "month", "leads": "contacted_on"}
+Progress = Callable[[float, str], None]
+
+
+class WarehouseError(Exception):
+    """A problem with the warehouse itself: missing, unreadable, or a failed build."""
+
+
+def base_tables() -> dict[str, list[str]]:
+    """Base tables of the import contract and their columns, read from schema.sql."""
+    tables = {}
+    for name, body in re.findall(r"CREATE TABLE (\w+) \((.*?)\n\);", (SQL_DIR / "schema.sql").read_text(), re.S):
+        tables[name] = re.findall(r"^\s+(\w+)\s+[A-Z]", body, re.M)
+    return tables
+
+
+def mart_files() -> list[Path]:
+    return sorted((SQL_DIR / "marts").glob("*.sql"))
+
+
+# --- building -------------------------------------------------------------------------------
+
+def build(chunks: Iterable[tuple[str, object]], data_dir: Path, *, source: str,
+          inactive_after_days: int | None = None, progress: Progress | None = None) -> Path:
+    """Load (table, arrow table or DataFrame) chunks into a new warehouse version and make it current.
+
+    Marts are built from the base tables. Until the pointer is replaced, readers keep
+    the previous version; if anything fails, the half-built file is removed and the
+    previous version stays current.
+    """
+    progress = progress or (lambda fraction, message: None)
+    data_dir = Path(data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path = data_dir / f"warehouse-{dt.datetime.now():%Y%m%d-%H%M%S-%f}.duckdb"
+    con = duckdb.connect()
+    try:
+        con.execute(f"ATTACH '{path}' AS wh (STORAGE_VERSION '{STORAGE_VERSION}')")
+        con.execute("USE wh")
+        _load_base_tables(con, chunks, progress)
+        progress(0.8, "Building marts")
+        _build_marts(con, source=source, inactive_after_days=inactive_after_days)
+        con.execute("CHECKPOINT wh")
+        con.execute("USE memory")
+        con.execute("DETACH wh")
+    except BaseException:
+        con.close()
+        _remove(path)
+        raise
+    con.close()
+    _point_to(data_dir, path)
+    _remove_old_versions(data_dir, keep=path)
+    progress(1.0, "Warehouse ready")
+    return path
+
+
+def _load_base_tables(con, chunks, progress: Progress) -> None:
+    con.execute((SQL_DIR / "schema.sql").read_text())
+    for name in base_tables():  # staging copies without constraints, sorted into place below
+        con.execute(f"CREATE TEMP TABLE staging_{name} AS SELECT * FROM wh.{name} LIMIT 0")
+    for table, chunk in chunks:
+        progress(0.05, f"Loading {table}")
+        con.register("chunk", chunk)
+        con.execute(f"INSERT INTO staging_{table} BY NAME SELECT * FROM chunk")
+        con.unregister("chunk")
+    for i, name in enumerate(base_tables()):
+        progress(0.6 + 0.2 * i / len(SORT_KEYS), f"Sorting {name}")
+        order = f" ORDER BY {SORT_KEYS[name]}" if name in SORT_KEYS else ""
+        con.execute(f"INSERT INTO wh.{name} SELECT * FROM staging_{name}{order}")
+        con.execute(f"DROP TABLE staging_{name}")
+
+
+def _build_marts(con, *, source: str, inactive_after_days: int | None) -> None:
+    params = {"source": source, "built_at": dt.datetime.now(dt.timezone.utc).replace(tzinfo=None),
+              "inactive_after_days": inactive_after_days}
+    for path in mart_files():
+        sql = path.read_text()
+        used = {name: value for name, value in params.items() if f"${name}" in sql}
+        try:
+            con.execute(sql, used or None)
+        except duckdb.Error as error:
+            raise WarehouseError(f"building mart {path.name} failed: {error}") from error
+
+
+def _point_to(data_dir: Path, path: Path) -> None:
+    tmp = data_dir / (POINTER_FILE + ".tmp")
+    tmp.write_text(path.name + "\n")
+    os.replace(tmp, data_dir / POINTER_FILE)  # atomic: readers see the old or the new name
+
+
+def _remove_old_versions(data_dir: Path, keep: Path, versions: int = 2) -> None:
+    """Delete all but the newest `versions` old files; sessions may still read those."""
+    old = sorted(p for p in data_dir.glob("warehouse-*.duckdb") if p != keep)
+    for path in old[:-versions] if versions else old:
+        _remove(path)
+
+
+def _remove(path: Path) -> None:
+    for p in (path, Path(str(path) + ".wal")):
+        try:
+            p.unlink()
+        except FileNotFoundError:
+            pass
+        except PermissionError:  # still open elsewhere (Windows); try again next build
+            pass
+
+
+def current_path(data_dir: Path) -> Path | None:
+    """The current warehouse file, or None when no warehouse was built yet."""
+    try:
+        name = (Path(data_dir) / POINTER_FILE).read_text().strip()
+    except FileNotFoundError:
+        return None
+    path = Path(data_dir) / name
+    return path if path.exists() else None
+
+
+# --- reading --------------------------------------------------------------------------------
+
+def connect(path: Path):
+    """A read-only, locked-down connection to one warehouse version (share it; query via cursors)."""
+    con = duckdb.connect(str(path), read_only=True)
+    con.execute("SET enable_external_access = false")
+    con.execute("SET lock_configuration = true")
+    return con
+
+
+@dataclass(frozen=True)
+class Result:
+    """What one query returned: the rows and how long the database took."""
+    frame: pd.DataFrame
+    seconds: float
+
+
+class QueryError(Exception):
+    """The database refused or failed a query; the message is DuckDB's own."""
+
+
+def run(con, sql: str, params: dict | None = None) -> Result:
+    """Run one SELECT on a fresh cursor of a shared connection."""
+    started = time.perf_counter()
+    cursor = con.cursor()
+    try:
+        # Arrow, not .df(): much faster for large results; dates become pandas Timestamps.
+        frame = cursor.sql(sql, params=params or None).to_arrow_table().to_pandas(date_as_object=False)
+    except duckdb.Error as error:
+        raise QueryError(str(error)) from error
+    finally:
+        cursor.close()
+    return Result(frame, time.perf_counter() - started)
+
+
+def info(con) -> dict:
+    """The warehouse_info row as a dict (source, built_at, as_of, ...)."""
+    return run(con, "SELECT * FROM warehouse_info").frame.iloc[0].to_dict()
+
+
+# --- SQL safety -----------------------------------------------------------------------------
+
+def statement_problem(sql: str, allowed_tables: set[str]) -> str | None:
+    """Why this SQL may not run as a query file, or None if it is a single safe SELECT.
+
+    Uses DuckDB's own parser: one statement, a SELECT, reading only the warehouse's own
+    tables by unqualified name, and no table functions (read_csv, ...).
+    """
+    try:
+        parsed = json.loads(duckdb.execute("SELECT json_serialize_sql(?::VARCHAR)", [sql]).fetchone()[0])
+    except duckdb.Error as error:
+        return f"could not be parsed: {error}"
+    if parsed.get("error"):
+        if parsed.get("error_type") == "not implemented":
+            return "is not a SELECT statement; a query file holds exactly one SELECT"
+        message = parsed.get("error_message", "could not be parsed")
+        if "position" in parsed:  # DuckDB gives a character offset: name the line
+            message += f" (line {sql[:int(parsed['position'])].count(chr(10)) + 1})"
+        return message
+    statements = parsed["statements"]
+    if len(statements) != 1:
+        return f"holds {len(statements)} statements; a query file holds exactly one SELECT"
+    return _node_problem(statements[0]["node"], allowed_tables, ctes=set())
+
+
+def _node_problem(node, allowed: set[str], ctes: set[str]) -> str | None:
+    if isinstance(node, list):
+        return next((p for n in node if (p := _node_problem(n, allowed, ctes))), None)
+    if not isinstance(node, dict):
+        return None
+    if isinstance(node.get("cte_map"), dict):
+        ctes = ctes | {entry["key"] for entry in node["cte_map"].get("map", [])}
+    kind = node.get("type")
+    if kind == "TABLE_FUNCTION":
+        return "uses a table function; query files may read only the warehouse's tables"
+    if kind == "BASE_TABLE":
+        name = node.get("table_name", "")
+        if node.get("catalog_name") or node.get("schema_name"):
+            return f"names table {name!r} with a database or schema prefix; use the plain table name"
+        if name not in allowed and name not in ctes:
+            return f"reads unknown table {name!r}"
+    return next((p for v in node.values() if (p := _node_problem(v, allowed, ctes))), None)
+
+
+def table_names(con) -> set[str]:
+    """Tables and views of the warehouse (base tables and marts)."""
+    rows = run(con, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").frame
+    return set(rows["table_name"])

@@ -1,0 +1,37 @@
+"""Definitions: what every headline number means and which query computes it."""
+import streamlit as st
+
+from crm import catalog, kpis
+from crm.frame import frame
+
+page = frame("Definitions", ":material/menu_book:")
+
+st.markdown("""
+**Active spells.** A customer's first spell starts on the day they were acquired. A spell ends on
+the recorded loss date or — where an inactivity window of *N* days is configured — *N* days after
+its last order, whichever comes first. An order after a spell ended starts a new spell: a
+**reactivation**. A spell is active on day *d* when start ≤ *d* < end; an open end means still active.
+
+**Periods** run from their first to their last day inclusive and end on the **as-of date**, the latest
+date in the data (not today), so historical exports work. The comparison is the previous period of
+equal length. Always: active at end = active at start + new + reactivated − lost.
+
+**Channel filter.** Orders, interactions, costs, complaints and surveys are filtered by their own
+channel; customer counts by the channel the customer was acquired through.
+""")
+
+st.subheader("Headline KPIs")
+st.dataframe(
+    [{"KPI": k.label, "Definition": k.definition, "Better when": "lower" if k.lower_is_better else "higher",
+      "Column": k.column} for k in kpis.HEADLINE],
+    hide_index=True, width="stretch",
+)
+
+st.subheader("Query files")
+entries = catalog.load()
+st.dataframe(
+    [{"Query": query_id, "Title": getattr(entry, "title", "—"),
+      "Description": getattr(entry, "description", None) or f"⚠ {entry}"}
+     for query_id, entry in sorted(entries.items())],
+    hide_index=True, width="stretch",
+)

@@ -1,0 +1,63 @@
+"""Shared fixtures: small warehouses built once per test session."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pytest
+
+from crm import catalog, warehouse
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def d(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
+
+
+def customer(customer_id, acquired_on, lost_on=None, *, segment="Household", region="Iberia",
+             channel="Web", loss_reason=None, **extra) -> dict:
+    return {"customer_id": customer_id, "segment": segment, "region": region, "country": "Spain",
+            "channel": channel, "acquired_on": d(acquired_on), "lost_on": d(lost_on) if lost_on else None,
+            "loss_reason": loss_reason or ("Price" if lost_on else None), **extra}
+
+
+def order(customer_id, ordered_on, amount=100.0, channel="Web", order_id=None) -> dict:
+    return {"order_id": order_id or f"{customer_id}-{ordered_on}", "customer_id": customer_id,
+            "ordered_on": d(ordered_on), "amount": amount, "channel": channel}
+
+
+def build_warehouse(data_dir: Path, tables: dict[str, list[dict]], inactive_after_days=None) -> Path:
+    """A warehouse from hand-written rows; columns not given are NULL."""
+    schema = warehouse.base_tables()
+    chunks = []
+    for name, rows in tables.items():
+        frame = pd.DataFrame(rows, columns=[c for c in schema[name] if any(c in r for r in rows)])
+        chunks.append((name, pa.Table.from_pandas(frame, preserve_index=False)))
+    return warehouse.build(chunks, data_dir, source="test", inactive_after_days=inactive_after_days)
+
+
+class Runner:
+    """Runs query files against one warehouse, with the shared parameters defaulted to 'all'."""
+
+    def __init__(self, path: Path):
+        self.con = warehouse.connect(path)
+
+    def __call__(self, query_id: str, start: str, end: str, **lists) -> pd.DataFrame:
+        values = {"start_date": d(start), "end_date": d(end), "regions": [], "segments": [], "channels": [], **lists}
+        query = catalog.get(query_id, ROOT / "queries")
+        return warehouse.run(self.con, query.sql, query.bind(values)).frame
+
+    def sql(self, text: str) -> pd.DataFrame:
+        return warehouse.run(self.con, text).frame
+
+
+@pytest.fixture(scope="session")
+def demo_warehouse(tmp_path_factory) -> Path:
+    """A small demo warehouse (2,000 customers), built once."""
+    from crm import demo
+    data_dir = tmp_path_factory.mktemp("demo")
+    warehouse.build(demo.generate(customers=2_000, seed=7), data_dir, source="demo")
+    return data_dir
