@@ -18,10 +18,13 @@ for row in (kpis.HEADLINE[:5], kpis.HEADLINE[5:]):
             kpi.label, format_value(kpi.column, now[kpi.column], short=True),
             delta=format_change(kpi.column, now[kpi.column], before[kpi.column]),
             delta_color="inverse" if kpi.lower_is_better else "normal",
-            delta_description="vs previous period",
             help=f"{kpi.definition}\n\nPrevious period: {format_value(kpi.column, before[kpi.column])}",
             chart_data=trend[kpi.column].astype(float).fillna(0).tolist(), border=True,
         )
+
+previous_start, previous_end = page.previous_values["start_date"], page.previous_values["end_date"]
+st.caption(f"Changes compare with the previous period of equal length, {previous_start:%d %b %Y} – "
+           f"{previous_end:%d %b %Y}; sparklines show the last 12 months of the period, month by month.")
 
 movements = page.run("movements_monthly")
 left, right = st.columns([3, 2])

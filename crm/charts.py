@@ -46,7 +46,8 @@ def movements_per_month(frame: pd.DataFrame) -> alt.LayerChart:
                                              "lost_count": "Lost"})
     long["customers"] = long["customers"].where(long["movement"] != "Lost", -long["customers"])
     net = frame.assign(net=frame["new_count"] + frame["reactivated_count"] - frame["lost_count"])
-    x = alt.X("yearmonth(month):T", title=None, axis=alt.Axis(format="%b %Y"))
+    # Ordinal months: one band per month, no stray tick after the last one.
+    x = alt.X("yearmonth(month):O", title=None, axis=alt.Axis(format="%b %y", labelAngle=0))
     bars = alt.Chart(long).mark_bar().encode(
         x=x, y=alt.Y("sum(customers):Q", title="Customers"),
         color=alt.Color("movement:N", title=None, scale=color_scale("movement", MOVEMENT_COLORS),
@@ -55,7 +56,7 @@ def movements_per_month(frame: pd.DataFrame) -> alt.LayerChart:
         tooltip=[alt.Tooltip("yearmonth(month):T", title="Month"), alt.Tooltip("movement:N", title="Movement"),
                  alt.Tooltip("sum(customers):Q", title="Customers", format=",")],
     )
-    line = alt.Chart(net).mark_line(color="#222", point=True, strokeWidth=1.5).encode(
+    line = alt.Chart(net).mark_line(color="#222", point=alt.OverlayMarkDef(color="#222"), strokeWidth=1.5).encode(
         x=x, y="net:Q",
         tooltip=[alt.Tooltip("yearmonth(month):T", title="Month"), alt.Tooltip("net:Q", title="Net change", format="+,")],
     )
@@ -85,7 +86,7 @@ def bridge(active_start: int, new: int, reactivated: int, lost: int) -> alt.Char
 
 def line(frame: pd.DataFrame, x: str, y: str, *, title: str, value_format: str = ",.0f") -> alt.Chart:
     return alt.Chart(frame).mark_line(point=True).encode(
-        x=alt.X(f"{x}:T", title=None),
+        x=alt.X(f"{x}:T", title=None, axis=alt.Axis(format="%b %y")),
         y=alt.Y(f"{y}:Q", title=title),
         tooltip=[alt.Tooltip(f"{x}:T", title="Month", format="%b %Y"), alt.Tooltip(f"{y}:Q", title=title, format=value_format)],
     ).properties(height=300)

@@ -6,7 +6,6 @@ query file is a new cache key, so nobody sees stale numbers.
 """
 from __future__ import annotations
 
-import datetime as dt
 import threading
 from pathlib import Path
 
@@ -44,9 +43,8 @@ def _build_demo(data_dir: Path) -> Path:
     def progress(fraction: float, message: str) -> None:
         bar.progress(min(max(fraction, 0.0), 1.0), text=f"Building the demo warehouse: {message}")
 
-    path = warehouse.build(demo.generate(customers=customers, seed=settings.get("demo_seed"), progress=progress),
-                           data_dir, source="demo", inactive_after_days=settings.get("inactive_after_days"),
-                           progress=progress)
+    path = demo.build(data_dir, customers=customers, seed=settings.get("demo_seed"),
+                      inactive_after_days=settings.get("inactive_after_days"), progress=progress)
     bar.empty()
     return path
 
@@ -81,7 +79,3 @@ def _options(path: str) -> dict[str, list[str]]:
 def filter_options() -> dict[str, list[str]]:
     """The values each list filter can take: {'regions': [...], 'segments': [...], 'channels': [...]}."""
     return _options(str(warehouse_path()))
-
-
-def as_date(value) -> dt.date:
-    return pd.Timestamp(value).date()

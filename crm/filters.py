@@ -82,6 +82,11 @@ class Filters:
         return self == Filters()
 
 
+def default_values(info: dict) -> dict:
+    """Query parameters of the default view (last 12 months, everything) for a warehouse."""
+    return Filters().query_values(info["as_of"], info["data_start_on"])
+
+
 def previous_period(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
     """The period of equal length that ends the day before start."""
     length = end - start

@@ -49,7 +49,7 @@ class Page:
 def frame(title: str, icon: str = ":material/monitoring:") -> Page:
     st.set_page_config(page_title=f"{title} · CRM dashboard", page_icon=icon, layout="wide")
     info = data.info()
-    as_of, data_start = data.as_date(info["as_of"]), data.as_date(info["data_start_on"])
+    as_of, data_start = info["as_of"], info["data_start_on"]
     state = filters.current()
     start, end = state.dates(as_of, data_start)
     with st.sidebar:
@@ -76,8 +76,9 @@ def _filter_widgets(state: Filters, as_of: dt.date, data_start: dt.date) -> None
                  on_change=_on_period_change,
                  help="Periods end on the as-of date (the latest date in the data), not today.")
     if state.period == "custom":
-        st.date_input("From – to", key=filters.widget_key("period_dates"), min_value=data_start,
-                      max_value=as_of, on_change=_on_dates_change)
+        # A shared link may ask for dates outside the data: widen the picker rather than fail.
+        st.date_input("From – to", key=filters.widget_key("period_dates"), min_value=min(data_start, state.start),
+                      max_value=max(as_of, state.end), on_change=_on_dates_change)
     options = data.filter_options()
     for name, label in FILTER_LABELS.items():
         key = filters.widget_key(name)
@@ -91,7 +92,7 @@ def _on_period_change() -> None:
     period = st.session_state[filters.WIDGET_PREFIX + "period"]
     if period == "custom":
         info = data.info()
-        start, end = filters.current().dates(data.as_date(info["as_of"]), data.as_date(info["data_start_on"]))
+        start, end = filters.current().dates(info["as_of"], info["data_start_on"])
         filters.update(period=period, start=start, end=end)
     else:
         filters.update(period=period, start=None, end=None)

@@ -85,8 +85,7 @@ def _load_base_tables(con, chunks, progress: Progress) -> None:
     con.execute((SQL_DIR / "schema.sql").read_text())
     for name in base_tables():  # staging copies without constraints, sorted into place below
         con.execute(f"CREATE TEMP TABLE staging_{name} AS SELECT * FROM wh.{name} LIMIT 0")
-    for table, chunk in chunks:
-        progress(0.05, f"Loading {table}")
+    for table, chunk in chunks:  # the chunks' producer reports its own progress
         con.register("chunk", chunk)
         con.execute(f"INSERT INTO staging_{table} BY NAME SELECT * FROM chunk")
         con.unregister("chunk")
@@ -178,8 +177,9 @@ def run(con, sql: str, params: dict | None = None) -> Result:
 
 
 def info(con) -> dict:
-    """The warehouse_info row as a dict (source, built_at, as_of, ...)."""
-    return run(con, "SELECT * FROM warehouse_info").frame.iloc[0].to_dict()
+    """The warehouse_info row as a dict: source, built_at, as_of and data_start_on (dates)."""
+    row = run(con, "SELECT * FROM warehouse_info").frame.iloc[0].to_dict()
+    return {**row, "as_of": row["as_of"].date(), "data_start_on": row["data_start_on"].date()}
 
 
 # --- SQL safety -----------------------------------------------------------------------------

@@ -21,17 +21,14 @@ channel; customer counts by the channel the customer was acquired through.
 """)
 
 st.subheader("Headline KPIs")
-st.dataframe(
-    [{"KPI": k.label, "Definition": k.definition, "Better when": "lower" if k.lower_is_better else "higher",
-      "Column": k.column} for k in kpis.HEADLINE],
-    hide_index=True, width="stretch",
-)
+st.markdown("\n".join(
+    f"- **{k.label}** (`{k.column}`, {'lower' if k.lower_is_better else 'higher'} is better): {k.definition}"
+    for k in kpis.HEADLINE))
 
 st.subheader("Query files")
-entries = catalog.load()
-st.dataframe(
-    [{"Query": query_id, "Title": getattr(entry, "title", "—"),
-      "Description": getattr(entry, "description", None) or f"⚠ {entry}"}
-     for query_id, entry in sorted(entries.items())],
-    hide_index=True, width="stretch",
-)
+st.caption("Every number in the app comes from one of these files in `queries/`.")
+for query_id, entry in sorted(catalog.load().items()):
+    if isinstance(entry, catalog.QueryFileError):
+        st.error(f"`{query_id}`: {entry}", icon=":material/error:")
+    else:
+        st.markdown(f"- **`{query_id}`** — {entry.title}. {entry.description}")

@@ -59,5 +59,5 @@ def demo_warehouse(tmp_path_factory) -> Path:
     """A small demo warehouse (2,000 customers), built once."""
     from crm import demo
     data_dir = tmp_path_factory.mktemp("demo")
-    warehouse.build(demo.generate(customers=2_000, seed=7), data_dir, source="demo")
+    demo.build(data_dir, customers=2_000, seed=7)
     return data_dir

@@ -5,9 +5,10 @@ SELECT
     $source::VARCHAR                 AS source,
     $built_at::TIMESTAMP             AS built_at,
     $inactive_after_days::INTEGER    AS inactive_after_days,
-    least(
-        (SELECT min(acquired_on) FROM customers),
-        (SELECT min(ordered_on) FROM orders)
+    -- First day of the order history ("all time"); acquisitions may reach further back.
+    coalesce(
+        (SELECT min(ordered_on) FROM orders),
+        (SELECT min(acquired_on) FROM customers)
     )                                AS data_start_on,
     greatest(
         (SELECT max(acquired_on) FROM customers),

@@ -1,4 +1,4 @@
--- One row per day from the first date in the data to the as-of date.
+-- One row per day from the first acquisition or order to the as-of date.
 CREATE TABLE calendar AS
 SELECT
     day::DATE                          AS day,
@@ -7,6 +7,7 @@ SELECT
     date_trunc('quarter', day)::DATE   AS quarter,
     date_trunc('year', day)::DATE      AS year
 FROM (
-    SELECT unnest(generate_series(data_start_on, as_of, INTERVAL 1 DAY)) AS day
+    SELECT unnest(generate_series(
+        least(data_start_on, (SELECT min(acquired_on) FROM customers)), as_of, INTERVAL 1 DAY)) AS day
     FROM warehouse_info
 );

@@ -1,0 +1,93 @@
+"""Command line: python -m crm {build-demo, query, check, settings}."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+
+from crm import catalog, settings, warehouse
+from crm.filters import default_values
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m crm", description="CRM dashboard warehouse and queries.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    build = commands.add_parser("build-demo", help="build the demo warehouse and make it current")
+    build.add_argument("--customers", type=int, default=settings.get("demo_customers"))
+    build.add_argument("--seed", type=int, default=settings.get("demo_seed"))
+
+    query = commands.add_parser("query", help="run a query file on the current warehouse")
+    query.add_argument("name", help="query id (the file name without .sql)")
+    query.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
+                       help="start_date/end_date as YYYY-MM-DD (end inclusive); lists comma-separated")
+    query.add_argument("--format", choices=["csv", "json"], default="csv")
+
+    commands.add_parser("check", help="validate every query file; exit 1 if any is broken")
+    commands.add_parser("settings", help="list the settings, their environment variables and values")
+
+    args = parser.parse_args(argv)
+    try:
+        return {"build-demo": _build_demo, "query": _query, "check": _check, "settings": _settings}[args.command](args)
+    except (catalog.QueryFileError, warehouse.WarehouseError, warehouse.QueryError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+
+
+def _progress_printer():
+    def progress(fraction: float, message: str) -> None:
+        print(f"\r[{'#' * int(fraction * 30):<30}] {fraction:4.0%} {message:<40}", end="", file=sys.stderr, flush=True)
+    return progress
+
+
+def _build_demo(args) -> int:
+    from crm import demo
+    started = time.perf_counter()
+    path = demo.build(settings.get("data_dir"), customers=args.customers, seed=args.seed,
+                      inactive_after_days=settings.get("inactive_after_days"), progress=_progress_printer())
+    print(f"\nbuilt {path} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    return 0
+
+
+def _reader():
+    path = warehouse.current_path(settings.get("data_dir"))
+    if path is None:
+        raise warehouse.WarehouseError(f"no warehouse in {settings.get('data_dir')}: run `python -m crm build-demo` first")
+    return warehouse.connect(path)
+
+
+def _query(args) -> int:
+    query = catalog.get(args.name)
+    con = _reader()
+    values = default_values(warehouse.info(con))  # last 12 months, everything selected
+    for pair in args.param:
+        key, sep, text = pair.partition("=")
+        if not sep:
+            raise ValueError(f"--param {pair!r}: expected KEY=VALUE")
+        values[key] = catalog.parse_value(key, text)
+    frame = warehouse.run(con, query.sql, query.bind(values)).frame
+    if args.format == "csv":
+        frame.to_csv(sys.stdout, index=False, date_format="%Y-%m-%d")
+    else:
+        print(frame.to_json(orient="records", date_format="iso", indent=1))
+    return 0
+
+
+def _check(args) -> int:
+    from crm import checks
+    report = checks.check_all(catalog.load(), _reader())
+    for line in report.lines:
+        print(line)
+    print(f"{report.ok} ok, {report.failed} broken", file=sys.stderr)
+    return 1 if report.failed else 0
+
+
+def _settings(args) -> int:
+    for row in settings.table():
+        print(f"{row['name']:<22} {row['env']:<26} {str(row['value']):<30} {row['help']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

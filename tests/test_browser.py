@@ -1,0 +1,93 @@
+"""Browser smoke test: a real server and Debian's chromium (driven by pip playwright; no
+browser download). Opens every page, finds no exception, follows a navigation link and
+checks the filters travel in the URL. Set CRM_SCREENSHOTS=dir to keep screenshots."""
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+CHROMIUM = shutil.which("chromium")
+if not CHROMIUM:
+    if os.environ.get("CI"):
+        pytest.fail("CI needs Debian's chromium for the browser test (tests/run.sh installs it)", pytrace=False)
+    pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)
+
+sync_api = pytest.importorskip("playwright.sync_api")
+PAGES = {"Overview": "", "Definitions": "Definitions"}
+
+
+@pytest.fixture(scope="module")
+def server(demo_warehouse):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "CRM_DATA_DIR": str(demo_warehouse)}
+    process = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
+                                "--server.address", "127.0.0.1", "--server.headless", "true"],
+                               cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(120):
+        try:
+            urllib.request.urlopen(url + "/_stcore/health", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        process.kill()
+        pytest.fail("streamlit did not start: " + process.stdout.read().decode(errors="replace")[-2000:])
+    yield url
+    process.terminate()
+    process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"])
+        yield browser
+        browser.close()
+
+
+def open_page(browser, url):
+    page = browser.new_page(viewport={"width": 1440, "height": 1800})
+    page.goto(url)
+    page.get_by_text("data as of").first.wait_for(timeout=90_000)
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(1500)  # let charts draw
+    return page
+
+
+def screenshot(page, name):
+    if folder := os.environ.get("CRM_SCREENSHOTS"):
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_opens_without_exception(server, browser, name):
+    page = open_page(browser, f"{server}/{PAGES[name]}")
+    screenshot(page, name)
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert page.locator("h1", has_text=name).count() == 1
+    page.close()
+
+
+def test_navigation_keeps_the_filters_in_the_url(server, browser):
+    page = open_page(browser, f"{server}/?segment=Household&period=ytd")
+    page.locator("[data-testid='stSidebar'] a", has_text="Definitions").click()
+    page.get_by_role("heading", name="Definitions").wait_for(timeout=60_000)
+    page.wait_for_timeout(1000)
+    assert "/Definitions" in page.url
+    assert "segment=Household" in page.url and "period=ytd" in page.url
+    page.close()
