@@ -1,7 +1,7 @@
 """Overview: how the customer base is doing, at a glance."""
 import streamlit as st
 
-from crm import charts, data, kpis
+from crm import charts, data, kpis, settings
 from crm.formatting import format_change, format_value
 from crm.frame import frame
 
@@ -46,5 +46,5 @@ with right.container(border=True):
 
 with st.container(border=True):
     st.subheader("Revenue per month")
-    st.altair_chart(charts.line(page.run("revenue_monthly"), "month", "revenue_amount", title="Revenue",
-                                value_format=",.0f"))
+    st.altair_chart(charts.monthly_line(page.run("revenue_monthly"), "revenue_amount",
+                                        title=f"Revenue ({settings.get('currency')})", value_format=",.2f"))

@@ -155,12 +155,12 @@ def load(root: Path | None = None) -> dict[str, Query | QueryFileError]:
 def get(query_id: str, root: Path | None = None) -> Query:
     """One query by id; raises QueryFileError if it is missing or broken."""
     root = Path(root or settings.get("queries_dir"))
-    entry = load(root).get(query_id)
-    if entry is None:
+    paths = sorted(root.rglob(f"{query_id}.sql"))  # read just this file: pages run many queries
+    if not paths:
         raise QueryFileError(root / f"{query_id}.sql", "no such query file")
-    if isinstance(entry, QueryFileError):
-        raise entry
-    return entry
+    if len(paths) > 1:
+        raise QueryFileError(paths[1], f"has the same id as another file ({query_id}); ids are file names")
+    return parse(paths[0], root)
 
 
 def parse_value(name: str, text: str):

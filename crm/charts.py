@@ -84,9 +84,11 @@ def bridge(active_start: int, new: int, reactivated: int, lost: int) -> alt.Char
     return alt.layer(bars, labels).properties(height=300)
 
 
-def line(frame: pd.DataFrame, x: str, y: str, *, title: str, value_format: str = ",.0f") -> alt.Chart:
+def monthly_line(frame: pd.DataFrame, y: str, *, title: str, value_format: str = ",.0f") -> alt.Chart:
+    """One value per month (column `month`) as a line; axis numbers in short form (2.2M)."""
     return alt.Chart(frame).mark_line(point=True).encode(
-        x=alt.X(f"{x}:T", title=None, axis=alt.Axis(format="%b %y")),
-        y=alt.Y(f"{y}:Q", title=title),
-        tooltip=[alt.Tooltip(f"{x}:T", title="Month", format="%b %Y"), alt.Tooltip(f"{y}:Q", title=title, format=value_format)],
+        x=alt.X("yearmonth(month):O", title=None, axis=alt.Axis(format="%b %y", labelAngle=0)),
+        y=alt.Y(f"{y}:Q", title=title, axis=alt.Axis(format="~s")),
+        tooltip=[alt.Tooltip("yearmonth(month):T", title="Month", format="%b %Y"),
+                 alt.Tooltip(f"{y}:Q", title=title, format=value_format)],
     ).properties(height=300)

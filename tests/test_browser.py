@@ -83,6 +83,25 @@ def test_page_opens_without_exception(server, browser, name):
     page.close()
 
 
+def test_a_sidebar_filter_changes_the_url_and_the_tiles_and_survives_a_reload(server, browser):
+    page = open_page(browser, server)
+    tile = page.locator("[data-testid='stMetricValue']").first
+    everyone = tile.inner_text()
+    page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").nth(1).click()
+    page.get_by_role("option", name="Household").click()
+    page.keyboard.press("Escape")
+    page.wait_for_url("**segment=Household**", timeout=30_000)
+    page.wait_for_function("(old) => document.querySelector(\"[data-testid='stMetricValue']\").innerText !== old",
+                           arg=everyone, timeout=30_000)
+    households = tile.inner_text()
+    page.reload()
+    page.get_by_text("data as of").first.wait_for(timeout=60_000)
+    page.wait_for_timeout(1500)
+    assert "segment=Household" in page.url
+    assert tile.inner_text() == households
+    page.close()
+
+
 def test_navigation_keeps_the_filters_in_the_url(server, browser):
     page = open_page(browser, f"{server}/?segment=Household&period=ytd")
     page.locator("[data-testid='stSidebar'] a", has_text="Definitions").click()
