@@ -19,7 +19,7 @@ for row in (kpis.HEADLINE[:5], kpis.HEADLINE[5:]):
             delta=format_change(kpi.column, now[kpi.column], before[kpi.column]),
             delta_color="inverse" if kpi.lower_is_better else "normal",
             help=f"{kpi.definition}\n\nPrevious period: {format_value(kpi.column, before[kpi.column])}",
-            chart_data=trend[kpi.column].astype(float).fillna(0).tolist(), border=True,
+            chart_data=trend[kpi.column].astype(float).dropna().tolist(), border=True,  # no fake zeros
         )
 
 previous_start, previous_end = page.previous_values["start_date"], page.previous_values["end_date"]
@@ -27,13 +27,15 @@ st.caption(f"Changes compare with the previous period of equal length, {previous
            f"{previous_end:%d %b %Y}; sparklines show the last 12 months of the period, month by month.")
 
 movements = page.run("movements_monthly")
+if movements.empty:
+    st.info(f"There is no data in the selected period. The data runs from {page.info['data_start_on']:%d %b %Y} "
+            f"to {page.as_of:%d %b %Y}: choose another period in the sidebar.", icon=":material/event_busy:")
+    st.stop()
+
 left, right = st.columns([3, 2])
 with left.container(border=True):
     st.subheader("New vs lost customers per month")
-    if movements.empty:
-        st.info("No months in the selected period.")
-    else:
-        st.altair_chart(charts.movements_per_month(movements))
+    st.altair_chart(charts.movements_per_month(movements))
 with right.container(border=True):
     st.subheader("Customer bridge")
     st.altair_chart(charts.bridge(int(now.active_start_count), int(now.new_count),

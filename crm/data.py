@@ -38,14 +38,18 @@ def warehouse_path() -> Path:
 
 def _build_demo(data_dir: Path) -> Path:
     customers = settings.get("demo_customers")
-    bar = st.progress(0.0, text=f"First start: building the demo warehouse ({customers:,} customers)…")
+    notice = st.empty()  # cleared once the warehouse is ready
+    with notice.container():
+        st.subheader("Preparing the demo warehouse")
+        st.caption("First start: the dashboard builds its demo data once; later starts open it at once.")
+        bar = st.progress(0.0, text=f"Building the demo warehouse ({customers:,} customers)…")
 
     def progress(fraction: float, message: str) -> None:
         bar.progress(min(max(fraction, 0.0), 1.0), text=f"Building the demo warehouse: {message}")
 
     path = demo.build(data_dir, customers=customers, seed=settings.get("demo_seed"),
                       inactive_after_days=settings.get("inactive_after_days"), progress=progress)
-    bar.empty()
+    notice.empty()
     return path
 
 

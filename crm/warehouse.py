@@ -20,6 +20,8 @@ from typing import Callable, Iterable
 import duckdb
 import pandas as pd
 
+from crm import settings
+
 SQL_DIR = Path(__file__).parent / "sql"
 POINTER_FILE = "current.txt"
 # Written in an older storage format so analysts' DuckDB 1.x tools can open the file.
@@ -76,7 +78,7 @@ def build(chunks: Iterable[tuple[str, object]], data_dir: Path, *, source: str,
         raise
     con.close()
     _point_to(data_dir, path)
-    _remove_old_versions(data_dir, keep=path)
+    _remove_old_versions(data_dir, keep=path, versions=settings.get("keep_versions"))
     progress(1.0, "Warehouse ready")
     return path
 
@@ -114,7 +116,7 @@ def _point_to(data_dir: Path, path: Path) -> None:
     os.replace(tmp, data_dir / POINTER_FILE)  # atomic: readers see the old or the new name
 
 
-def _remove_old_versions(data_dir: Path, keep: Path, versions: int = 2) -> None:
+def _remove_old_versions(data_dir: Path, keep: Path, versions: int) -> None:
     """Delete all but the newest `versions` old files; sessions may still read those."""
     old = sorted(p for p in data_dir.glob("warehouse-*.duckdb") if p != keep)
     for path in old[:-versions] if versions else old:

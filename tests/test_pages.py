@@ -81,3 +81,14 @@ def test_changing_a_filter_updates_the_url(app_env):
 def test_an_empty_selection_shows_an_empty_state_not_an_error(app_env):
     at = open_page("dashboard.py", {"period": "custom", "start": "2000-01-01", "end": "2000-12-31"})
     assert_framed(at)
+    assert any("no data in the selected period" in i.value for i in at.info)
+    assert at.metric[1].value == "0"  # no new customers, shown as a number, not an error
+
+
+def test_first_start_builds_the_demo_warehouse(tmp_path, monkeypatch):
+    monkeypatch.setenv("CRM_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("CRM_DEMO_CUSTOMERS", "300")
+    at = open_page("dashboard.py")
+    assert_framed(at)
+    assert (tmp_path / "current.txt").exists()
+    assert not at.get("progress")  # the build notice is gone once the page is drawn
