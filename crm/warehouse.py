@@ -64,7 +64,8 @@ def build(chunks: Iterable[tuple[str, object]], data_dir: Path, *, source: str,
     path = data_dir / f"warehouse-{dt.datetime.now():%Y%m%d-%H%M%S-%f}.duckdb"
     con = duckdb.connect()
     try:
-        con.execute(f"ATTACH '{path}' AS wh (STORAGE_VERSION '{STORAGE_VERSION}')")
+        quoted = str(path).replace("'", "''")  # ATTACH takes no parameters
+        con.execute(f"ATTACH '{quoted}' AS wh (STORAGE_VERSION '{STORAGE_VERSION}')")
         con.execute("USE wh")
         _load_base_tables(con, chunks, progress)
         progress(0.8, "Building marts")
@@ -91,8 +92,9 @@ def _load_base_tables(con, chunks, progress: Progress) -> None:
         con.register("chunk", chunk)
         con.execute(f"INSERT INTO staging_{table} BY NAME SELECT * FROM chunk")
         con.unregister("chunk")
-    for i, name in enumerate(base_tables()):
-        progress(0.6 + 0.2 * i / len(SORT_KEYS), f"Sorting {name}")
+    tables = base_tables()
+    for i, name in enumerate(tables):
+        progress(0.6 + 0.2 * i / len(tables), f"Sorting {name}")
         order = f" ORDER BY {SORT_KEYS[name]}" if name in SORT_KEYS else ""
         con.execute(f"INSERT INTO wh.{name} SELECT * FROM staging_{name}{order}")
         con.execute(f"DROP TABLE staging_{name}")
