@@ -1,8 +1,8 @@
 """Overview: how the customer base is doing, at a glance."""
 import streamlit as st
 
-from crm import charts, data, kpis, settings
-from crm.formatting import format_change, format_value
+from crm import charts, data, kpis, settings, ui
+from crm.formatting import format_value
 from crm.frame import frame
 
 page = frame("Overview")
@@ -12,15 +12,7 @@ with st.spinner("Computing KPIs…"):
     before = page.run("kpis", previous=True).iloc[0]
     trend = kpis.series(data.run, page.values)
 
-for row in (kpis.HEADLINE[:5], kpis.HEADLINE[5:]):
-    for column, kpi in zip(st.columns(5), row):
-        column.metric(
-            kpi.label, format_value(kpi.column, now[kpi.column], short=True),
-            delta=format_change(kpi.column, now[kpi.column], before[kpi.column]),
-            delta_color="inverse" if kpi.lower_is_better else "normal",
-            help=f"{kpi.definition}\n\nPrevious period: {format_value(kpi.column, before[kpi.column])}",
-            chart_data=trend[kpi.column].astype(float).dropna().tolist(), border=True,  # no fake zeros
-        )
+ui.kpi_tiles(kpis.HEADLINE, now, before, trend)
 
 previous_start, previous_end = page.previous_values["start_date"], page.previous_values["end_date"]
 st.caption(f"Changes compare with the previous period of equal length, {previous_start:%d %b %Y} – "
@@ -28,25 +20,37 @@ st.caption(f"Changes compare with the previous period of equal length, {previous
 
 movements = page.run("movements_monthly")
 if movements.empty:
-    st.info(f"There is no data in the selected period. The data runs from {page.info['data_start_on']:%d %b %Y} "
-            f"to {page.as_of:%d %b %Y}: choose another period in the sidebar.", icon=":material/event_busy:")
+    ui.empty(f"There is no data in the selected period. The data runs from {page.info['data_start_on']:%d %b %Y} "
+             f"to {page.as_of:%d %b %Y}: choose another period in the sidebar.")
     st.stop()
 
 left, right = st.columns([3, 2])
 with left.container(border=True):
     st.subheader("New vs lost customers per month")
-    st.altair_chart(charts.movements_per_month(movements))
+    ui.chart(charts.movements_per_month(movements))
 with right.container(border=True):
     st.subheader("Customer bridge")
-    st.altair_chart(charts.bridge(int(now.active_start_count), int(now.new_count),
-                                  int(now.reactivated_count), int(now.lost_count)))
+    ui.chart(charts.bridge(int(now.active_start_count), int(now.new_count),
+                           int(now.reactivated_count), int(now.lost_count)))
     st.caption(f"Active at start {format_value('active_start_count', now.active_start_count)} + new "
                f"{format_value('new_count', now.new_count)} + reactivated "
                f"{format_value('reactivated_count', now.reactivated_count)} − lost "
                f"{format_value('lost_count', now.lost_count)} = active at end "
                f"{format_value('active_end_count', now.active_end_count)}")
 
+by_segment = kpis.by_value(data.run, page.values, "segments", data.filter_options()["segments"])
+by_channel = kpis.by_value(data.run, page.values, "channels", data.filter_options()["channels"])
+left, right = st.columns(2)
+with left.container(border=True):
+    st.subheader("Revenue by segment")
+    ui.chart(charts.breakdown(by_segment, "segment", "revenue_amount", title="Revenue", value_format=",.2f"),
+             key="overview_segments", drill="segment")
+with right.container(border=True):
+    st.subheader("New customers by channel")
+    ui.chart(charts.breakdown(by_channel, "channel", "new_count", title="New customers"),
+             key="overview_channels", drill="channel")
+
 with st.container(border=True):
     st.subheader("Revenue per month")
-    st.altair_chart(charts.monthly_line(page.run("revenue_monthly"), "revenue_amount",
-                                        title=f"Revenue ({settings.get('currency')})", value_format=",.2f"))
+    ui.chart(charts.monthly_line(page.run("revenue_monthly"), "revenue_amount",
+                                 title=f"Revenue ({settings.get('currency')})", value_format=",.2f"))

@@ -21,6 +21,8 @@ SHARED_PARAMETERS = {
     "regions": "selected regions (VARCHAR[]; empty = all): in_filter($regions, region)",
     "segments": "selected segments (VARCHAR[]; empty = all): in_filter($segments, segment)",
     "channels": "selected channels (VARCHAR[]; empty = all): in_filter($channels, channel)",
+    "grain": "time grain chosen on the page: 'week', 'month', 'quarter' or 'year' (for date_trunc($grain, day))",
+    "margin_pct": "gross margin on revenue (DOUBLE, a fraction; the `margin` setting), for lifetime value and profit",
 }
 HEADER_KEYS = {
     "title": "short name shown above the result",
@@ -28,6 +30,7 @@ HEADER_KEYS = {
     "chart": "kind x=column y=column[,column] [color=column]; kind is bar, line, area, heatmap or table",
     "owner": "who to ask about this query",
 }
+GRAINS = ("week", "month", "quarter", "year")
 CHART_KINDS = {"bar", "line", "area", "heatmap", "table"}
 _HEADER_LINE = re.compile(r"^--\s?(\w+):\s*(.*)$")
 _CONTINUATION = re.compile(r"^--\s{2,}(\S.*)$")
@@ -172,4 +175,10 @@ def parse_value(name: str, text: str):
             raise ValueError(f"${name}: {text!r} is not an ISO date (YYYY-MM-DD)") from None
     if name in ("regions", "segments", "channels"):
         return [part.strip() for part in text.split(",") if part.strip()]
+    if name == "margin_pct":
+        return float(text)
+    if name == "grain":
+        if text not in GRAINS:
+            raise ValueError(f"$grain: {text!r} is not one of {', '.join(GRAINS)}")
+        return text
     raise ValueError(f"unknown parameter ${name}; known: {', '.join(SHARED_PARAMETERS)}")

@@ -92,3 +92,23 @@ def monthly_line(frame: pd.DataFrame, y: str, *, title: str, value_format: str =
         tooltip=[alt.Tooltip("yearmonth(month):T", title="Month", format="%b %Y"),
                  alt.Tooltip(f"{y}:Q", title=title, format=value_format)],
     ).properties(height=300)
+
+
+def drillable(figure: alt.Chart, field: str) -> alt.Chart:
+    """Add the point selection on `field` that ui.chart(drill=field) turns into a filter."""
+    from crm.filters import DRILL_PARAM
+    return figure.add_params(alt.selection_point(name=DRILL_PARAM, fields=[field]))
+
+
+def breakdown(frame: pd.DataFrame, field: str, value: str, *, title: str, value_format: str = ",.0f",
+              drill: bool = True) -> alt.Chart:
+    """Horizontal bars of `value` per `field` (segment, channel, region...), largest first, in the
+    field's fixed colours; clicking a bar drills down when drill=True."""
+    figure = alt.Chart(frame).mark_bar().encode(
+        y=alt.Y(f"{field}:N", sort="-x", title=None),
+        x=alt.X(f"{value}:Q", title=title, axis=alt.Axis(format="~s")),
+        color=alt.Color(f"{field}:N", scale=color_scale(field, frame[field]), legend=None),
+        tooltip=[alt.Tooltip(f"{field}:N", title=field.capitalize()),
+                 alt.Tooltip(f"{value}:Q", title=title, format=value_format)],
+    ).properties(height=alt.Step(32))
+    return drillable(figure, field) if drill else figure

@@ -13,6 +13,8 @@ from typing import Mapping
 
 import streamlit as st
 
+from crm import settings
+
 PERIODS = {
     "last_12_months": "Last 12 months",
     "ytd": "Year to date",
@@ -74,12 +76,18 @@ class Filters:
     def query_values(self, as_of: dt.date, data_start: dt.date) -> dict:
         """The shared query parameters ($start_date, $end_date, $regions, ...)."""
         start, end = self.dates(as_of, data_start)
-        return {"start_date": start, "end_date": end, "regions": list(self.regions),
-                "segments": list(self.segments), "channels": list(self.channels)}
+        return query_values(start, end, self)
 
     @property
     def is_default(self) -> bool:
         return self == Filters()
+
+
+def query_values(start: dt.date, end: dt.date, selection: "Filters", grain: str = "month") -> dict:
+    """The shared query parameters; a query binds only the ones it uses."""
+    return {"start_date": start, "end_date": end, "regions": list(selection.regions),
+            "segments": list(selection.segments), "channels": list(selection.channels),
+            "grain": grain, "margin_pct": settings.get("margin")}
 
 
 def default_values(info: dict) -> dict:
@@ -149,6 +157,27 @@ def sync_url() -> None:
     shown = {k: st.query_params.get_all(k) for k in st.query_params}
     if shown != wanted:
         st.query_params.from_dict(wanted)
+
+
+DRILL_PARAM = "drill"  # name of the Altair point selection that drill-down charts carry
+
+
+def selected_values(event, field: str) -> list[str]:
+    """Values of `field` picked in a chart selection event; [] when the selection was cleared.
+
+    An event looks like {"selection": {"drill": [{"segment": "Household"}]}}, empty as {}.
+    """
+    points = ((event or {}).get("selection") or {}).get(DRILL_PARAM) or []
+    return list(dict.fromkeys(p[field] for p in points if isinstance(p, dict) and p.get(field) is not None))
+
+
+def apply_selection(chart_key: str, field: str) -> None:
+    """on_select callback of a drill-down chart: the clicked segment/channel/region becomes the filter."""
+    if values := selected_values(st.session_state.get(chart_key), field):
+        update(**{FILTER_OF_FIELD[field]: tuple(values)})
+
+
+FILTER_OF_FIELD = {key: name for name, key in LIST_FILTERS.items()}  # segment -> segments
 
 
 def widget_key(name: str) -> str:

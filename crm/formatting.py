@@ -75,19 +75,20 @@ def format_change(column: str, current, previous) -> str | None:
 
 
 def column_config(columns) -> dict:
-    """st.dataframe column formats for the given column names."""
+    """st.dataframe column settings: a readable heading and the suffix's format for each column."""
     currency = settings.get("currency")
     formats = {
-        "_count": st.column_config.NumberColumn(format="localized"),
-        "_pct": st.column_config.NumberColumn(format="percent"),
-        "_amount": st.column_config.NumberColumn(format=f"{currency}%,.2f"),
-        "_days": st.column_config.NumberColumn(format="%.1f days"),
-        "_hours": st.column_config.NumberColumn(format="%.1f h"),
-        "_score": st.column_config.NumberColumn(format="%.1f"),
-        "_on": st.column_config.DateColumn(format="YYYY-MM-DD"),
-        "_at": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
+        "_count": lambda name: st.column_config.NumberColumn(name, format="localized"),
+        "_pct": lambda name: st.column_config.NumberColumn(name, format="percent"),
+        "_amount": lambda name: st.column_config.NumberColumn(name, format=f"{currency}%,.2f"),
+        "_days": lambda name: st.column_config.NumberColumn(name, format="%.1f days"),
+        "_hours": lambda name: st.column_config.NumberColumn(name, format="%.1f h"),
+        "_score": lambda name: st.column_config.NumberColumn(name, format="%.1f"),
+        "_on": lambda name: st.column_config.DateColumn(name, format="YYYY-MM-DD"),
+        "_at": lambda name: st.column_config.DatetimeColumn(name, format="YYYY-MM-DD HH:mm"),
     }
-    return {c: formats[s] for c in columns if (s := suffix(c)) in formats}
+    plain = lambda name: st.column_config.Column(name)  # noqa: E731
+    return {c: formats.get(suffix(c), plain)(label(c)) for c in columns}
 
 
 def label(column: str) -> str:

@@ -34,16 +34,16 @@ class Page:
     @property
     def values(self) -> dict:
         """Shared query parameters for the selected period and filters."""
-        return {"start_date": self.start, "end_date": self.end, "regions": list(self.filters.regions),
-                "segments": list(self.filters.segments), "channels": list(self.filters.channels)}
+        return filters.query_values(self.start, self.end, self.filters)
 
     @property
     def previous_values(self) -> dict:
         start, end = filters.previous_period(self.start, self.end)
-        return {**self.values, "start_date": start, "end_date": end}
+        return filters.query_values(start, end, self.filters)
 
-    def run(self, query_id: str, previous: bool = False) -> pd.DataFrame:
-        return data.run(query_id, self.previous_values if previous else self.values)
+    def run(self, query_id: str, previous: bool = False, **overrides) -> pd.DataFrame:
+        """Run a query file for this page's filters; overrides set other parameters, e.g. grain="week"."""
+        return data.run(query_id, {**(self.previous_values if previous else self.values), **overrides})
 
 
 def frame(title: str, icon: str = ":material/monitoring:") -> Page:

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from crm.filters import LIST_FILTERS
+
 
 @dataclass(frozen=True)
 class Kpi:
@@ -57,4 +59,13 @@ def series(run, values: dict, last: int = 12) -> pd.DataFrame:
     for start, end in months_of(values["start_date"], values["end_date"], last):
         row = run("kpis", {**values, "start_date": start, "end_date": end}).iloc[0].to_dict()
         rows.append({"month": start, **row})
+    return pd.DataFrame(rows)
+
+
+def by_value(run, values: dict, filter_name: str, options: list[str]) -> pd.DataFrame:
+    """The `kpis` query once per value of a list filter (regions, segments or channels), within
+    the current selection: the same definitions for every slice. One row per value."""
+    selected = values[filter_name] or options
+    field = LIST_FILTERS[filter_name]
+    rows = [{field: value, **run("kpis", {**values, filter_name: [value]}).iloc[0].to_dict()} for value in selected]
     return pd.DataFrame(rows)

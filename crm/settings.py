@@ -37,6 +37,7 @@ SETTINGS = {s.name: s for s in [
     Setting("inactive_after_days", None,
             "If set, a customer's spell also ends this many days after its last order "
             "(inactivity window); empty = only an explicit lost_on ends a spell.", _optional_int),
+    Setting("margin", 0.3, "Gross margin on revenue (a fraction), used for lifetime value, payback and profit.", float),
     Setting("currency", "€", "Currency symbol shown before amounts.", str),
     Setting("keep_versions", 2, "Old warehouse versions kept beside the current one (for sessions still reading them).", int),
 ]}

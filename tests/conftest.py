@@ -46,7 +46,8 @@ class Runner:
         self.con = warehouse.connect(path)
 
     def __call__(self, query_id: str, start: str, end: str, **lists) -> pd.DataFrame:
-        values = {"start_date": d(start), "end_date": d(end), "regions": [], "segments": [], "channels": [], **lists}
+        values = {"start_date": d(start), "end_date": d(end), "regions": [], "segments": [], "channels": [],
+                  "grain": "month", "margin_pct": 0.3, **lists}
         query = catalog.get(query_id, ROOT / "queries")
         return warehouse.run(self.con, query.sql, query.bind(values)).frame
 

@@ -102,6 +102,26 @@ def test_a_sidebar_filter_changes_the_url_and_the_tiles_and_survives_a_reload(se
     page.close()
 
 
+def click_bar(page, chart_title: str, category: str) -> None:
+    """Click the horizontal bar of `category` in the chart under `chart_title` (just right of its axis label)."""
+    card = page.locator("[data-testid='stVerticalBlock']", has_text=chart_title).last  # innermost
+    label = card.locator("[data-testid='stVegaLiteChart'] svg text", has_text=category).first
+    box = label.bounding_box()
+    page.mouse.click(box["x"] + box["width"] + 40, box["y"] + box["height"] / 2)
+
+
+def test_clicking_a_bar_filters_by_it(server, browser):
+    page = open_page(browser, server)
+    tile = page.locator("[data-testid='stMetricValue']").first
+    everyone = tile.inner_text()
+    click_bar(page, "Revenue by segment", "Household")
+    page.wait_for_url("**segment=Household**", timeout=30_000)
+    page.wait_for_function("(old) => document.querySelector(\"[data-testid='stMetricValue']\").innerText !== old",
+                           arg=everyone, timeout=30_000)
+    assert page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").nth(1).inner_text().endswith("Household")
+    page.close()
+
+
 def test_navigation_keeps_the_filters_in_the_url(server, browser):
     page = open_page(browser, f"{server}/?segment=Household&period=ytd")
     page.locator("[data-testid='stSidebar'] a", has_text="Definitions").click()

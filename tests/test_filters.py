@@ -65,4 +65,14 @@ def test_previous_period_has_equal_length_and_ends_the_day_before():
 def test_query_values_are_the_shared_parameters():
     values = Filters(segments=("Household",)).query_values(AS_OF, START)
     assert values == {"start_date": D(2025, 11, 1), "end_date": AS_OF, "regions": [],
-                      "segments": ["Household"], "channels": []}
+                      "segments": ["Household"], "channels": [], "grain": "month", "margin_pct": 0.3}
+
+
+def test_selected_values_from_a_chart_selection_event():
+    from crm.filters import selected_values
+    event = {"selection": {"drill": [{"segment": "Household"}, {"segment": "Multinational"}]}}
+    assert selected_values(event, "segment") == ["Household", "Multinational"]
+    assert selected_values({"selection": {"drill": []}}, "segment") == []
+    assert selected_values({}, "segment") == []
+    assert selected_values(None, "segment") == []
+    assert selected_values({"selection": {"other": [{"segment": "X"}]}}, "segment") == []

@@ -1,0 +1,51 @@
+"""Page building blocks, so pages stay thin and look alike: KPI tiles, charts that drill
+down on click, tables formatted by column suffix with a CSV download, empty states."""
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from crm import filters
+from crm.formatting import column_config, format_change, format_value
+
+
+def kpi_tiles(kpis, now: pd.Series, before: pd.Series | None = None, trend: pd.DataFrame | None = None,
+              per_row: int = 5) -> None:
+    """One bordered tile per KPI: value, change against `before`, sparkline of `trend`, definition on hover."""
+    for start in range(0, len(kpis), per_row):
+        for column, kpi in zip(st.columns(per_row), kpis[start:start + per_row]):
+            previous = before[kpi.column] if before is not None else None
+            help_text = kpi.definition
+            if before is not None:
+                help_text += f"\n\nPrevious period: {format_value(kpi.column, previous)}"
+            column.metric(
+                kpi.label, format_value(kpi.column, now[kpi.column], short=True),
+                delta=format_change(kpi.column, now[kpi.column], previous) if before is not None else None,
+                delta_color="inverse" if kpi.lower_is_better else "normal", help=help_text,
+                chart_data=None if trend is None else trend[kpi.column].astype(float).dropna().tolist(),
+                border=True,
+            )
+
+
+def chart(figure: alt.TopLevelMixin, *, key: str | None = None, drill: str | None = None) -> None:
+    """Show an Altair chart. With drill="segment" (or "channel", "region") a click on a mark
+    sets that global filter; the figure must carry the point selection charts.drillable() adds."""
+    if drill is None:
+        st.altair_chart(figure)
+        return
+    key = key or f"chart_{drill}"
+    st.altair_chart(figure, key=key, on_select=lambda: filters.apply_selection(key, drill),
+                    selection_mode=filters.DRILL_PARAM)
+    st.caption(f"Click a {drill} to filter every page by it.")
+
+
+def table(frame: pd.DataFrame, *, file_name: str, key: str, height: int | str = "auto") -> None:
+    """A table formatted by column suffix, with readable headings and a CSV download of all its rows."""
+    st.dataframe(frame, hide_index=True, width="stretch", height=height, column_config=column_config(frame.columns))
+    st.download_button("Download CSV", frame.to_csv(index=False).encode("utf-8"), file_name=f"{file_name}.csv",
+                       mime="text/csv", key=f"download_{key}", icon=":material/download:", on_click="ignore")
+
+
+def empty(message: str) -> None:
+    st.info(message, icon=":material/filter_alt_off:")
