@@ -65,7 +65,7 @@ def _query(args) -> int:
         key, sep, text = pair.partition("=")
         if not sep:
             raise ValueError(f"--param {pair!r}: expected KEY=VALUE")
-        values[key] = catalog.parse_value(key, text)
+        values[key] = query.parse_value(key, text)
     frame = warehouse.run(con, query.sql, query.bind(values)).frame
     if args.format == "csv":
         frame.to_csv(sys.stdout, index=False, date_format="%Y-%m-%d")

@@ -29,6 +29,15 @@ HEADER_KEYS = {
     "description": "what one row is and what the numbers mean",
     "chart": "kind x=column y=column[,column] [color=column]; kind is bar, line, area, heatmap or table",
     "owner": "who to ask about this query",
+    "param": "name type default [help]: a parameter of this query only (repeatable); "
+             "type is integer, number, text, date or boolean",
+}
+PARAM_TYPES = {
+    "integer": int,
+    "number": float,
+    "text": str,
+    "date": lambda text: dt.date.fromisoformat(text),
+    "boolean": lambda text: {"true": True, "false": False}[text.lower()],
 }
 GRAINS = ("week", "month", "quarter", "year")
 CHART_KINDS = {"bar", "line", "area", "heatmap", "table"}
@@ -60,6 +69,21 @@ class Chart:
 
 
 @dataclass(frozen=True)
+class Param:
+    """A parameter declared in a file's header: `-- param: top_n integer 10 How many to list`."""
+    name: str
+    type: str
+    default: object
+    help: str = ""
+
+    def parse(self, text: str):
+        try:
+            return PARAM_TYPES[self.type](text)
+        except (ValueError, KeyError):
+            raise ValueError(f"${self.name}: {text!r} is not a valid {self.type}") from None
+
+
+@dataclass(frozen=True)
 class Query:
     id: str
     path: Path
@@ -70,13 +94,25 @@ class Query:
     chart: Chart | None = None
     owner: str = ""
     group: str = ""
+    params: tuple[Param, ...] = ()  # declared in the header; used ones are also in `parameters`
 
     def bind(self, values: dict) -> dict:
-        """The parameter values this query uses, and only those."""
-        missing = [name for name in self.parameters if name not in values]
+        """The parameter values this query uses, and only those; declared ones default."""
+        defaults = {p.name: p.default for p in self.params}
+        missing = [name for name in self.parameters if name not in values and name not in defaults]
         if missing:
             raise QueryFileError(self.path, f"no value given for parameter(s) {', '.join('$' + m for m in missing)}")
-        return {name: values[name] for name in self.parameters}
+        return {name: values[name] if name in values else defaults[name] for name in self.parameters}
+
+    def chart_problem(self, columns) -> str | None:
+        """Why the header's chart cannot be drawn from a result with these columns, or None."""
+        missing = [c for c in (self.chart.columns if self.chart else []) if c not in columns]
+        return f"chart names column(s) {', '.join(missing)} that the query does not return" if missing else None
+
+    def parse_value(self, name: str, text: str):
+        """A parameter value from text (command line, URL): declared types first, then the shared ones."""
+        declared = next((p for p in self.params if p.name == name), None)
+        return declared.parse(text) if declared else parse_value(name, text)
 
 
 def parse(path: Path, root: Path | None = None) -> Query:
@@ -89,34 +125,56 @@ def parse(path: Path, root: Path | None = None) -> Query:
     sql = "\n".join(text.splitlines()[body_start:]).strip().rstrip(";").strip()
     if not sql:
         raise QueryFileError(path, "holds no SQL after its header")
+    params = tuple(_parse_param(path, value, line) for value, line in header.pop("param", []))
     parameters = tuple(dict.fromkeys(_PARAMETER.findall(_STRINGS_AND_COMMENTS.sub("", sql))))
-    unknown = [p for p in parameters if p not in SHARED_PARAMETERS]
+    unknown = [p for p in parameters if p not in SHARED_PARAMETERS and p not in {d.name for d in params}]
     if unknown:
         line = _line_of(text, "$" + unknown[0])
         raise QueryFileError(path, f"unknown parameter ${unknown[0]}; known: "
-                             + ", ".join("$" + p for p in SHARED_PARAMETERS), line)
+                             + ", ".join("$" + p for p in SHARED_PARAMETERS)
+                             + "; declare others with '-- param: name type default'", line)
     if "title" not in header:
         raise QueryFileError(path, "has no '-- title:' header line", 1)
     group = path.parent.relative_to(root).as_posix() if root and path.parent != root else ""
     return Query(id=path.stem, path=path, title=header["title"], description=header.get("description", ""),
-                 sql=sql, parameters=parameters, owner=header.get("owner", ""), group=group,
+                 sql=sql, parameters=parameters, owner=header.get("owner", ""), group=group, params=params,
                  chart=_parse_chart(path, header["chart"], _line_of(text, "-- chart:")) if "chart" in header else None)
 
 
-def _parse_header(path: Path, lines: list[str]) -> tuple[dict[str, str], int]:
-    header: dict[str, str] = {}
+def _parse_header(path: Path, lines: list[str]) -> tuple[dict, int]:
+    """Header values by key; `param` is repeatable and keeps (value, line) pairs."""
+    header: dict = {}
     key = None
     for number, line in enumerate(lines, start=1):
-        if (match := _CONTINUATION.match(line)) and key:
+        if (match := _CONTINUATION.match(line)) and key and key != "param":
             header[key] += " " + match.group(1).strip()
         elif match := _HEADER_LINE.match(line):
             key, value = match.group(1).lower(), match.group(2).strip()
             if key not in HEADER_KEYS:
                 raise QueryFileError(path, f"unknown header key {key!r}; known keys: {', '.join(HEADER_KEYS)}", number)
-            header[key] = value
+            if key == "param":
+                header.setdefault("param", []).append((value, number))
+            else:
+                header[key] = value
         elif line.strip() and not line.startswith("--"):
             return header, number - 1
     return header, len(lines)
+
+
+def _parse_param(path: Path, spec: str, line: int) -> Param:
+    parts = spec.split(maxsplit=3)
+    if len(parts) < 3:
+        raise QueryFileError(path, "a param line needs: name type default [help]", line)
+    name, kind, default = parts[:3]
+    if name in SHARED_PARAMETERS:
+        raise QueryFileError(path, f"${name} is a shared parameter; do not declare it", line)
+    if kind not in PARAM_TYPES:
+        raise QueryFileError(path, f"param {name}: unknown type {kind!r}; use {', '.join(PARAM_TYPES)}", line)
+    param = Param(name, kind, None, parts[3] if len(parts) > 3 else "")
+    try:
+        return Param(name, kind, param.parse(default), param.help)
+    except ValueError as error:
+        raise QueryFileError(path, f"param {name}: default {error}", line) from None
 
 
 def _parse_chart(path: Path, spec: str, line: int | None) -> Chart:

@@ -8,6 +8,8 @@ import zlib
 import altair as alt
 import pandas as pd
 
+from crm.formatting import label
+
 SEGMENT_COLORS = {
     "Multinational": "#1f3b73", "Large national": "#3f74c4",
     "Small national": "#7fb3e6", "Household": "#f0a23b",
@@ -23,7 +25,7 @@ KNOWN = {"segment": SEGMENT_COLORS, "channel": CHANNEL_COLORS, "movement": MOVEM
 
 
 def color_for(field: str, value: str) -> str:
-    known = KNOWN.get(field, {})
+    known = KNOWN.get(field) or next((m for m in KNOWN.values() if value in m), {})  # "New" is a movement anywhere
     if value in known:
         return known[value]
     if value in ("Unknown", "", None):
@@ -112,3 +114,54 @@ def breakdown(frame: pd.DataFrame, field: str, value: str, *, title: str, value_
                  alt.Tooltip(f"{value}:Q", title=title, format=value_format)],
     ).properties(height=alt.Step(32))
     return drillable(figure, field) if drill else figure
+
+
+DRILL_FIELDS = ("segment", "channel", "region")
+
+
+def _x_encoding(series: pd.Series, name: str, kind: str) -> alt.X:
+    """Dates as one band per period for bars (months when every date is a 1st), else by type."""
+    if pd.api.types.is_datetime64_any_dtype(series):
+        monthly = bool((series.dropna().dt.day == 1).all())
+        unit, fmt = ("yearmonth", "%b %y") if monthly else ("yearmonthdate", "%d %b %y")
+        return alt.X(name, timeUnit=unit, type="ordinal" if kind == "bar" else "temporal", title=None,
+                     axis=alt.Axis(format=fmt, labelAngle=0 if monthly else -45))
+    kind_letter = "Q" if pd.api.types.is_numeric_dtype(series) else "N"
+    return alt.X(f"{name}:{kind_letter}", title=label(name))
+
+
+def from_spec(frame: pd.DataFrame, spec) -> tuple[alt.Chart | None, str | None]:
+    """The chart a query file's `-- chart:` header asks for, and the field a click drills on.
+
+    bar, line, area: x, one or more y (several y are drawn as series), optional color.
+    heatmap: x and y as categories, color = the numeric value column. table: no chart.
+    """
+    if spec is None or spec.kind == "table" or frame.empty:
+        return None, None
+    x, ys, color = spec.x, list(spec.y), spec.color
+    if spec.kind == "heatmap":
+        figure = alt.Chart(frame).mark_rect().encode(
+            x=alt.X(f"{x}:O", title=label(x)), y=alt.Y(f"{ys[0]}:O", title=label(ys[0])),
+            color=alt.Color(f"{color}:Q", title=label(color), scale=alt.Scale(scheme="blues")),
+            tooltip=[x, ys[0], alt.Tooltip(f"{color}:Q", format=",.4~f")])
+        return figure.properties(height=alt.Step(18)), None
+    if len(ys) > 1:  # several measures: one series each, named like table headings
+        frame = frame.melt(id_vars=[c for c in frame.columns if c not in ys], value_vars=ys,
+                           var_name="measure", value_name="value")
+        frame["measure"] = frame["measure"].map(label)
+        y_field, color = "value", "measure"
+    else:
+        y_field = ys[0]
+    mark = {"bar": "mark_bar", "line": "mark_line", "area": "mark_area"}[spec.kind]
+    encoding = {
+        "x": _x_encoding(frame[x], x, spec.kind),
+        "y": alt.Y(f"{y_field}:Q", title=label(y_field) if len(ys) == 1 else None, axis=alt.Axis(format="~s")),
+        "tooltip": list(frame.columns)[:8],
+    }
+    if color:
+        encoding["color"] = alt.Color(f"{color}:N", title=None, scale=color_scale(color, frame[color]),
+                                      legend=alt.Legend(orient="top"))
+    figure = getattr(alt.Chart(frame), mark)(**({"point": True} if spec.kind == "line" else {})).encode(**encoding)
+    drill = next((f for f in (color, x) if f in DRILL_FIELDS), None)
+    figure = figure.properties(height=320)
+    return (drillable(figure, drill) if drill else figure), drill

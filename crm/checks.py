@@ -22,10 +22,7 @@ def check_query(query: catalog.Query, con, values: dict, tables: set[str]) -> st
         result = warehouse.run(con, query.sql, query.bind(values))
     except warehouse.QueryError as error:
         return f"failed to run: {error}"
-    missing = [c for c in (query.chart.columns if query.chart else []) if c not in result.frame.columns]
-    if missing:
-        return f"chart names column(s) {', '.join(missing)} that the query does not return"
-    return None
+    return query.chart_problem(result.frame.columns)
 
 
 def check_all(entries: dict, con) -> Report:

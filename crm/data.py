@@ -54,14 +54,34 @@ def _build_demo(data_dir: Path) -> Path:
 
 
 @st.cache_data(show_spinner=False, max_entries=2000)
-def _run(path: str, sql: str, params: dict) -> pd.DataFrame:
-    return warehouse.run(_connection(path), sql, params).frame
+def _run(path: str, sql: str, params: dict) -> warehouse.Result:
+    return warehouse.run(_connection(path), sql, params, timeout=settings.get("query_timeout_seconds"))
+
+
+@st.cache_data(show_spinner=False, max_entries=500)
+def _problem(path: str, sql: str) -> str | None:
+    return warehouse.statement_problem(sql, warehouse.table_names(_connection(path)))
+
+
+def problem(query: catalog.Query) -> catalog.QueryFileError | None:
+    """Why a parsed query file may not run (syntax, several statements, not a SELECT, ...), or None."""
+    found = _problem(str(warehouse_path()), query.sql)
+    return catalog.QueryFileError(query.path, found) if found else None
+
+
+def execute(query: catalog.Query, values: dict) -> warehouse.Result:
+    """Run a parsed query file: refused unless it is a single safe SELECT (see warehouse.statement_problem).
+
+    Raises catalog.QueryFileError for a refused file, warehouse.QueryError when the database fails it.
+    """
+    if refused := problem(query):
+        raise refused
+    return _run(str(warehouse_path()), query.sql, query.bind(values))
 
 
 def run(query_id: str, values: dict) -> pd.DataFrame:
     """Run a query file with the shared parameter values (only the ones it uses are bound)."""
-    query = catalog.get(query_id)
-    return _run(str(warehouse_path()), query.sql, query.bind(values))
+    return execute(catalog.get(query_id), values).frame
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -76,7 +96,7 @@ def info() -> dict:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _options(path: str) -> dict[str, list[str]]:
-    frame = warehouse.run(_connection(path), catalog.get("filter_options").sql).frame
+    frame = _run(path, catalog.get("filter_options").sql, {}).frame
     return {name: sorted(group["value"]) for name, group in frame.groupby("dimension")}
 
 

@@ -25,6 +25,7 @@ PERIODS = {
 DEFAULT_PERIOD = "last_12_months"
 # Filter field -> URL key (singular, as people write links: ?segment=Household).
 LIST_FILTERS = {"regions": "region", "segments": "segment", "channels": "channel"}
+URL_KEYS = {"period", "start", "end", *LIST_FILTERS.values()}
 STATE_KEY = "crm_filters"
 WIDGET_PREFIX = "_filter_widget_"
 
@@ -152,9 +153,10 @@ def reset() -> None:
 
 
 def sync_url() -> None:
-    """Write the filters into the URL, only when they differ (each write is a history entry)."""
-    wanted = current().to_url()
+    """Write the filters into the URL, only when they differ (each write is a history entry).
+    Parameters that are not filters (a page's own, such as ?q=) are kept."""
     shown = {k: st.query_params.get_all(k) for k in st.query_params}
+    wanted = {**{k: v for k, v in shown.items() if k not in URL_KEYS}, **current().to_url()}
     if shown != wanted:
         st.query_params.from_dict(wanted)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
 import streamlit as st
 
 from crm import settings
@@ -74,8 +75,9 @@ def format_change(column: str, current, previous) -> str | None:
     return f"{(current - previous) / abs(previous) * 100:+.1f} %"
 
 
-def column_config(columns) -> dict:
-    """st.dataframe column settings: a readable heading and the suffix's format for each column."""
+def column_config(frame) -> dict:
+    """st.dataframe column settings: a readable heading and the suffix's format for each column;
+    date columns without a suffix (month, week, ...) show as dates too."""
     currency = settings.get("currency")
     formats = {
         "_count": lambda name: st.column_config.NumberColumn(name, format="localized"),
@@ -88,7 +90,13 @@ def column_config(columns) -> dict:
         "_at": lambda name: st.column_config.DatetimeColumn(name, format="YYYY-MM-DD HH:mm"),
     }
     plain = lambda name: st.column_config.Column(name)  # noqa: E731
-    return {c: formats.get(suffix(c), plain)(label(c)) for c in columns}
+
+    def kind(column: str) -> str | None:
+        if suffix(column) is None and pd.api.types.is_datetime64_any_dtype(frame[column]):
+            return "_on"
+        return suffix(column)
+
+    return {c: formats.get(kind(c), plain)(label(c)) for c in frame.columns}
 
 
 def label(column: str) -> str:

@@ -18,6 +18,7 @@ from crm.filters import LIST_FILTERS, PERIODS, Filters
 # (script path relative to dashboard.py, label, icon). Classic pages/ mode, auto nav hidden.
 PAGES = [
     ("dashboard.py", "Overview", ":material/dashboard:"),
+    ("pages/7_Query_library.py", "Query library", ":material/library_books:"),
     ("pages/9_Definitions.py", "Definitions", ":material/menu_book:"),
 ]
 FILTER_LABELS = {"regions": "Regions", "segments": "Segments", "channels": "Channels"}

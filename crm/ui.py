@@ -6,7 +6,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from crm import filters
+from crm import catalog, filters, settings
 from crm.formatting import column_config, format_change, format_value
 
 
@@ -41,11 +41,25 @@ def chart(figure: alt.TopLevelMixin, *, key: str | None = None, drill: str | Non
 
 
 def table(frame: pd.DataFrame, *, file_name: str, key: str, height: int | str = "auto") -> None:
-    """A table formatted by column suffix, with readable headings and a CSV download of all its rows."""
-    st.dataframe(frame, hide_index=True, width="stretch", height=height, column_config=column_config(frame.columns))
+    """A table formatted by column suffix, with readable headings and a CSV download of all its rows.
+    Only the first `display_rows` rows are drawn on screen."""
+    limit = settings.get("display_rows")
+    st.dataframe(frame.head(limit), hide_index=True, width="stretch", height=height,
+                 column_config=column_config(frame))
+    if len(frame) > limit:
+        st.caption(f"Showing the first {limit:,} of {len(frame):,} rows; the CSV download has them all.")
     st.download_button("Download CSV", frame.to_csv(index=False).encode("utf-8"), file_name=f"{file_name}.csv",
                        mime="text/csv", key=f"download_{key}", icon=":material/download:", on_click="ignore")
 
 
 def empty(message: str) -> None:
     st.info(message, icon=":material/filter_alt_off:")
+
+
+def query_error(error: Exception) -> None:
+    """A broken or failed query on its own card: file, line where known, and the database's message."""
+    if isinstance(error, catalog.QueryFileError):
+        where = f"`{error.path.name}`" + (f", line {error.line}" if error.line else "")
+        st.error(f"**Query file {where}**: {error.message}", icon=":material/error:")
+    else:
+        st.error(f"**The query failed**: {error}", icon=":material/error:")

@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import os
 import re
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -166,16 +167,23 @@ class QueryError(Exception):
     """The database refused or failed a query; the message is DuckDB's own."""
 
 
-def run(con, sql: str, params: dict | None = None) -> Result:
-    """Run one SELECT on a fresh cursor of a shared connection."""
+def run(con, sql: str, params: dict | None = None, timeout: float | None = None) -> Result:
+    """Run one SELECT on a fresh cursor of a shared connection, interrupted after `timeout` seconds."""
     started = time.perf_counter()
     cursor = con.cursor()
+    timer = threading.Timer(timeout, cursor.interrupt) if timeout else None
+    if timer:
+        timer.start()
     try:
         # Arrow, not .df(): much faster for large results; dates become pandas Timestamps.
         frame = cursor.sql(sql, params=params or None).to_arrow_table().to_pandas(date_as_object=False)
     except duckdb.Error as error:
+        if timer and not timer.is_alive() and isinstance(error, duckdb.InterruptException):
+            raise QueryError(f"stopped after {timeout:g} s (the query_timeout_seconds setting)") from error
         raise QueryError(str(error)) from error
     finally:
+        if timer:
+            timer.cancel()
         cursor.close()
     return Result(frame, time.perf_counter() - started)
 
