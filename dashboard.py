@@ -12,11 +12,11 @@ with st.spinner("Computing KPIs…"):
     before = page.run("kpis", previous=True).iloc[0]
     trend = kpis.series(data.run, page.values)
 
-ui.kpi_tiles(kpis.HEADLINE, now, before, trend)
+ui.kpi_tiles(page, kpis.HEADLINE, now, before, trend)
 
 previous_start, previous_end = page.previous_values["start_date"], page.previous_values["end_date"]
-st.caption(f"Changes compare with the previous period of equal length, {previous_start:%d %b %Y} – "
-           f"{previous_end:%d %b %Y}; sparklines show the last 12 months of the period, month by month.")
+st.caption(f"Changes compare with the {'same period a year earlier' if page.filters.compare == 'year' else 'previous period of equal length'}, "
+           f"{previous_start:%d %b %Y} – {previous_end:%d %b %Y}; sparklines show the last 12 months of the period.")
 
 movements = page.run("movements_monthly")
 if movements.empty:

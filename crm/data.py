@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from crm import catalog, demo, settings, warehouse
+from crm import access, catalog, demo, settings, warehouse
 
 _build_lock = threading.Lock()
 
@@ -76,7 +76,12 @@ def execute(query: catalog.Query, values: dict) -> warehouse.Result:
     """
     if refused := problem(query):
         raise refused
-    return _run(str(warehouse_path()), query.sql, query.bind(values))
+    scope = access.current()
+    if scope is None:
+        raise warehouse.QueryError("not signed in")
+    # The one place every query passes: regions clamped to what this user may see. The clamped
+    # values are part of the cache key, so no result leaks from one user's scope to another's.
+    return _run(str(warehouse_path()), query.sql, query.bind(scope.clamp(values)))
 
 
 def run(query_id: str, values: dict) -> pd.DataFrame:

@@ -23,10 +23,13 @@ PERIODS = {
     "custom": "Custom",
 }
 DEFAULT_PERIOD = "last_12_months"
+COMPARISONS = {"previous": "Previous period", "year": "A year earlier"}
+DEFAULT_COMPARE = "previous"
 # Filter field -> URL key (singular, as people write links: ?segment=Household).
 LIST_FILTERS = {"regions": "region", "segments": "segment", "channels": "channel"}
-URL_KEYS = {"period", "start", "end", *LIST_FILTERS.values()}
+URL_KEYS = {"period", "start", "end", "compare", *LIST_FILTERS.values()}
 STATE_KEY = "crm_filters"
+SHOWN_KEY = "crm_filters_in_url"  # the filter part of the URL as we last wrote or read it
 WIDGET_PREFIX = "_filter_widget_"
 
 
@@ -38,6 +41,7 @@ class Filters:
     regions: tuple[str, ...] = ()  # empty = all
     segments: tuple[str, ...] = ()
     channels: tuple[str, ...] = ()
+    compare: str = DEFAULT_COMPARE  # what the changes on tiles are measured against
 
     def to_url(self) -> dict[str, list[str]]:
         """Query parameters for this view; defaults are left out so links stay short."""
@@ -49,6 +53,8 @@ class Filters:
         for name, key in LIST_FILTERS.items():
             if values := getattr(self, name):
                 params[key] = list(values)
+        if self.compare != DEFAULT_COMPARE:
+            params["compare"] = [self.compare]
         return params
 
     @classmethod
@@ -59,8 +65,10 @@ class Filters:
         if period not in PERIODS or (period == "custom" and not (start and end and start <= end)):
             period, start, end = DEFAULT_PERIOD, None, None
         lists = {name: tuple(dict.fromkeys(v for v in params.get(key, []) if v)) for name, key in LIST_FILTERS.items()}
+        compare = (params.get("compare") or [DEFAULT_COMPARE])[-1]
         return cls(period=period, start=start if period == "custom" else None,
-                   end=end if period == "custom" else None, **lists)
+                   end=end if period == "custom" else None, **lists,
+                   compare=compare if compare in COMPARISONS else DEFAULT_COMPARE)
 
     def dates(self, as_of: dt.date, data_start: dt.date) -> tuple[dt.date, dt.date]:
         """First and last day (inclusive) of the selected period, relative to the as-of date."""
@@ -96,8 +104,11 @@ def default_values(info: dict) -> dict:
     return Filters().query_values(info["as_of"], info["data_start_on"])
 
 
-def previous_period(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
-    """The period of equal length that ends the day before start."""
+def previous_period(start: dt.date, end: dt.date, compare: str = DEFAULT_COMPARE) -> tuple[dt.date, dt.date]:
+    """The period to compare with: of equal length ending the day before start, or ("year") the
+    same dates a year earlier."""
+    if compare == "year":
+        return _add_years(start, -1), _add_years(end, -1)
     length = end - start
     return start - length - dt.timedelta(days=1), start - dt.timedelta(days=1)
 
@@ -134,18 +145,26 @@ def _date(values: list[str] | None) -> dt.date | None:
 # --- session state --------------------------------------------------------------------------
 
 def current() -> Filters:
-    """This session's filters, seeded from the URL on the session's first run."""
-    if STATE_KEY not in st.session_state:
-        st.session_state[STATE_KEY] = Filters.from_url({k: st.query_params.get_all(k) for k in st.query_params})
+    """This session's filters. The URL wins on a session's first run and whenever it changed
+    under us (the browser's Back and Forward, an edited link); otherwise the state wins."""
+    shown = {k: st.query_params.get_all(k) for k in st.query_params if k in URL_KEYS}
+    if STATE_KEY not in st.session_state or shown != st.session_state.get(SHOWN_KEY):
+        st.session_state[STATE_KEY] = Filters.from_url(shown)
+        st.session_state[SHOWN_KEY] = shown
+        _reset_widgets()
     return st.session_state[STATE_KEY]
 
 
 def update(**changes) -> None:
     """Change filters (from a widget callback or a chart click); the URL follows."""
     st.session_state[STATE_KEY] = replace(current(), **changes)
-    for name in [k for k in st.session_state if str(k).startswith(WIDGET_PREFIX)]:
-        del st.session_state[name]  # widgets re-seed from the new state
+    _reset_widgets()
     sync_url()
+
+
+def _reset_widgets() -> None:
+    for name in [k for k in st.session_state if str(k).startswith(WIDGET_PREFIX)]:
+        del st.session_state[name]  # widgets re-seed from the permanent state
 
 
 def reset() -> None:
@@ -156,9 +175,11 @@ def sync_url() -> None:
     """Write the filters into the URL, only when they differ (each write is a history entry).
     Parameters that are not filters (a page's own, such as ?q=) are kept."""
     shown = {k: st.query_params.get_all(k) for k in st.query_params}
-    wanted = {**{k: v for k, v in shown.items() if k not in URL_KEYS}, **current().to_url()}
+    filters_url = current().to_url()
+    wanted = {**{k: v for k, v in shown.items() if k not in URL_KEYS}, **filters_url}
     if shown != wanted:
         st.query_params.from_dict(wanted)
+    st.session_state[SHOWN_KEY] = filters_url
 
 
 DRILL_PARAM = "drill"  # name of the Altair point selection that drill-down charts carry

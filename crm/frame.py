@@ -7,18 +7,21 @@ the resolved period and the query parameter values.
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from crm import data, filters
+from crm import access, data, filters
 from crm.filters import LIST_FILTERS, PERIODS, Filters
 
 # (script path relative to dashboard.py, label, icon). Classic pages/ mode, auto nav hidden.
 PAGES = [
     ("dashboard.py", "Overview", ":material/dashboard:"),
     ("pages/7_Query_library.py", "Query library", ":material/library_books:"),
+    ("pages/8_Access_log.py", "Access log", ":material/policy:"),
     ("pages/9_Definitions.py", "Definitions", ":material/menu_book:"),
 ]
 FILTER_LABELS = {"regions": "Regions", "segments": "Segments", "channels": "Channels"}
@@ -39,7 +42,7 @@ class Page:
 
     @property
     def previous_values(self) -> dict:
-        start, end = filters.previous_period(self.start, self.end)
+        start, end = filters.previous_period(self.start, self.end, self.filters.compare)
         return filters.query_values(start, end, self.filters)
 
     def run(self, query_id: str, previous: bool = False, **overrides) -> pd.DataFrame:
@@ -47,31 +50,90 @@ class Page:
         return data.run(query_id, {**(self.previous_values if previous else self.values), **overrides})
 
 
+def page_id(path: str) -> str:
+    """A page's id in the roles file: its file name without the order prefix (dashboard.py = overview)."""
+    stem = Path(path).stem
+    return "overview" if stem == "dashboard" else stem.split("_", 1)[-1].lower() if stem[0].isdigit() else stem.lower()
+
+
 def frame(title: str, icon: str = ":material/monitoring:") -> Page:
+    """Every page's first call: config, who may see what, navigation, filters, the header."""
     st.set_page_config(page_title=f"{title} · CRM dashboard", page_icon=icon, layout="wide")
+    this_page = page_id(sys._getframe(1).f_code.co_filename)  # the page file that called frame()
+    scope = _signed_in_scope()
     info = data.info()
     as_of, data_start = info["as_of"], info["data_start_on"]
     state = filters.current()
     start, end = state.dates(as_of, data_start)
     with st.sidebar:
-        _navigation(state)
-        _filter_widgets(state, as_of, data_start)
+        _navigation(state, scope)
+        _filter_widgets(state, scope, as_of, data_start)
+        _identity(scope)
     filters.sync_url()
+    if not scope.may_open(this_page):
+        st.error(f"Your role ({scope.role_label}) may not open this page.", icon=":material/lock:")
+        st.stop()
+    access.log_view(scope, this_page, state.to_url())
     st.title(title)
     source = "demo data" if info["source"] == "demo" else f"source: {info['source']}"
     st.caption(f"**{start:%d %b %Y} – {end:%d %b %Y}** ({PERIODS[state.period].lower()}) · "
-               f"data as of **{as_of:%d %b %Y}** · {source}{_filter_summary(state)}")
+               f"data as of **{as_of:%d %b %Y}** · {source}")
+    _chips(state, scope)
     return Page(filters=state, start=start, end=end, as_of=as_of, info=info)
 
 
-def _navigation(state: Filters) -> None:
+def _signed_in_scope() -> access.Scope:
+    """The user's scope; stops the page with a sign-in button or a clear refusal otherwise."""
+    scope = access.current()
+    if scope is not None:
+        return scope
+    if not st.user.get("is_logged_in"):
+        st.title("CRM dashboard")
+        st.info("Sign in to see the dashboard.", icon=":material/login:")
+        st.button("Sign in", on_click=st.login, type="primary")
+    else:
+        st.error(f"{st.user.get('email')} has no role in this dashboard; ask an admin to add you to the roles file.",
+                 icon=":material/lock:")
+        st.button("Sign out", on_click=st.logout)
+    st.stop()
+
+
+def _navigation(state: Filters, scope: access.Scope) -> None:
     st.markdown("### CRM dashboard")
     for path, label, icon in PAGES:
-        st.page_link(path, label=label, icon=icon, query_params=state.to_url())
+        if scope.may_open(page_id(path)):  # pages a role may not open are not even listed
+            st.page_link(path, label=label, icon=icon, query_params=state.to_url())
     st.divider()
 
 
-def _filter_widgets(state: Filters, as_of: dt.date, data_start: dt.date) -> None:
+def _identity(scope: access.Scope) -> None:
+    st.divider()
+    if access.auth_configured():
+        st.caption(f"Signed in as **{scope.user}** · {scope.description}")
+        st.button("Sign out", on_click=st.logout, icon=":material/logout:")
+        return
+    users = access.demo_users()
+    st.selectbox("View as (demo mode)", users, index=users.index(scope.user), key=access.VIEW_AS_KEY,
+                 format_func=lambda u: f"{u} · {access.scope_for(access.roles(), u).description}",
+                 help="Demo mode: there is no sign-in ([auth] is not configured in .streamlit/secrets.toml). "
+                      "Pick a user from the roles file to see what their role may see.")
+
+
+def _chips(state: Filters, scope: access.Scope) -> None:
+    """The active drill path as removable chips, and a note when the URL asks for regions the user may not see."""
+    chips = [(name, value) for name in LIST_FILTERS for value in getattr(state, name)]
+    if chips:
+        with st.container(horizontal=True):
+            for name, value in chips:
+                st.button(f"{FILTER_LABELS[name][:-1]}: {value}", key=f"chip_{name}_{value}", icon=":material/close:",
+                          on_click=_remove_value, args=(name, value), help="Remove this filter")
+    hidden = [r for r in state.regions if scope.regions is not None and r not in scope.regions]
+    if hidden:
+        st.warning(f"{', '.join(hidden)} is outside the regions you may see; showing "
+                   f"{', '.join(scope.clamp_regions(state.regions))}.", icon=":material/lock:")
+
+
+def _filter_widgets(state: Filters, scope: access.Scope, as_of: dt.date, data_start: dt.date) -> None:
     st.markdown("**Filters**")
     st.selectbox("Period", list(PERIODS), format_func=PERIODS.get, key=filters.widget_key("period"),
                  on_change=_on_period_change,
@@ -81,11 +143,15 @@ def _filter_widgets(state: Filters, as_of: dt.date, data_start: dt.date) -> None
         st.date_input("From – to", key=filters.widget_key("period_dates"), min_value=min(data_start, state.start),
                       max_value=max(as_of, state.end), on_change=_on_dates_change)
     options = data.filter_options()
+    options["regions"] = scope.clamp_regions(options["regions"]) if scope.regions is not None else options["regions"]
     for name, label in FILTER_LABELS.items():
         key = filters.widget_key(name)
         st.session_state[key] = [v for v in st.session_state[key] if v in options.get(name, [])]
         st.multiselect(label, options.get(name, []), key=key, placeholder="All",
                        on_change=_on_list_change, args=(name,))
+    st.segmented_control("Compare with", list(filters.COMPARISONS), format_func=filters.COMPARISONS.get,
+                         key=filters.widget_key("compare"), on_change=_on_compare_change, required=True,
+                         help="What the changes on the KPI tiles are measured against.")
     st.button("Reset filters", on_click=filters.reset, disabled=state.is_default, icon=":material/restart_alt:")
 
 
@@ -109,7 +175,9 @@ def _on_list_change(name: str) -> None:
     filters.update(**{name: tuple(st.session_state[filters.WIDGET_PREFIX + name])})
 
 
-def _filter_summary(state: Filters) -> str:
-    parts = [f"{FILTER_LABELS[name].lower()}: {', '.join(values)}"
-             for name in LIST_FILTERS if (values := getattr(state, name))]
-    return " · " + " · ".join(parts) if parts else ""
+def _on_compare_change() -> None:
+    filters.update(compare=st.session_state[filters.WIDGET_PREFIX + "compare"] or filters.DEFAULT_COMPARE)
+
+
+def _remove_value(name: str, value: str) -> None:
+    filters.update(**{name: tuple(v for v in getattr(filters.current(), name) if v != value)})

@@ -15,6 +15,7 @@ class Kpi:
     label: str
     definition: str    # shown as the tile's tooltip and on the Definitions page
     lower_is_better: bool = False
+    query: str = "kpis"  # the query file that computes it
 
 
 HEADLINE = [

@@ -40,6 +40,8 @@ SETTINGS = {s.name: s for s in [
     Setting("margin", 0.3, "Gross margin on revenue (a fraction), used for lifetime value, payback and profit.", float),
     Setting("query_timeout_seconds", 30.0, "A query running longer than this is stopped with a message.", float),
     Setting("display_rows", 5000, "Rows shown in a table on screen; the CSV download always has all rows.", int),
+    Setting("roles_file", ROOT / ".streamlit" / "roles.toml",
+            "Roles, their pages, regions and personal-data rights, and which users and groups have them.", Path),
     Setting("currency", "€", "Currency symbol shown before amounts.", str),
     Setting("keep_versions", 2, "Old warehouse versions kept beside the current one (for sessions still reading them).", int),
 ]}

@@ -2,30 +2,50 @@
 down on click, tables formatted by column suffix with a CSV download, empty states."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import altair as alt
 import pandas as pd
 import streamlit as st
 
-from crm import catalog, filters, settings
+from crm import access, catalog, filters, settings
 from crm.formatting import column_config, format_change, format_value
 
 
-def kpi_tiles(kpis, now: pd.Series, before: pd.Series | None = None, trend: pd.DataFrame | None = None,
+CUSTOMERS_PAGE = "pages/6_Customers.py"
+
+
+def kpi_tiles(page, kpis, now: pd.Series, before: pd.Series | None = None, trend: pd.DataFrame | None = None,
               per_row: int = 5) -> None:
-    """One bordered tile per KPI: value, change against `before`, sparkline of `trend`, definition on hover."""
+    """One bordered tile per KPI: value, change against `before`, sparkline of `trend`, definition on
+    hover, and an "Explain" popover (definition, query file and SQL, as-of date, customers behind it)."""
     for start in range(0, len(kpis), per_row):
         for column, kpi in zip(st.columns(per_row), kpis[start:start + per_row]):
             previous = before[kpi.column] if before is not None else None
             help_text = kpi.definition
             if before is not None:
-                help_text += f"\n\nPrevious period: {format_value(kpi.column, previous)}"
-            column.metric(
-                kpi.label, format_value(kpi.column, now[kpi.column], short=True),
-                delta=format_change(kpi.column, now[kpi.column], previous) if before is not None else None,
-                delta_color="inverse" if kpi.lower_is_better else "normal", help=help_text,
-                chart_data=None if trend is None else trend[kpi.column].astype(float).dropna().tolist(),
-                border=True,
-            )
+                help_text += f"\n\nCompared with: {format_value(kpi.column, previous)}"
+            with column.container(border=True):
+                st.metric(
+                    kpi.label, format_value(kpi.column, now[kpi.column], short=True),
+                    delta=format_change(kpi.column, now[kpi.column], previous) if before is not None else None,
+                    delta_color="inverse" if kpi.lower_is_better else "normal", help=help_text,
+                    chart_data=None if trend is None else trend[kpi.column].astype(float).dropna().tolist(),
+                )
+                _explain(page, kpi)
+
+
+def _explain(page, kpi) -> None:
+    query = catalog.get(kpi.query)
+    with st.popover("Explain", icon=":material/info:", type="tertiary"):
+        st.markdown(f"**{kpi.label}**: {kpi.definition}")
+        st.caption(f"Column `{kpi.column}` of `queries/{query.group + '/' if query.group else ''}{query.path.name}` · "
+                   f"period {page.start:%d %b %Y} – {page.end:%d %b %Y} · data as of {page.as_of:%d %b %Y}")
+        with st.expander("SQL"):
+            st.code(query.sql, language="sql")
+        if Path(CUSTOMERS_PAGE).exists() and access.current().may_open("customers"):
+            st.page_link(CUSTOMERS_PAGE, label="The customers behind this number", icon=":material/groups:",
+                         query_params=page.filters.to_url())
 
 
 def chart(figure: alt.TopLevelMixin, *, key: str | None = None, drill: str | None = None) -> None:
@@ -43,13 +63,19 @@ def chart(figure: alt.TopLevelMixin, *, key: str | None = None, drill: str | Non
 def table(frame: pd.DataFrame, *, file_name: str, key: str, height: int | str = "auto") -> None:
     """A table formatted by column suffix, with readable headings and a CSV download of all its rows.
     Only the first `display_rows` rows are drawn on screen."""
+    scope = access.current()
     limit = settings.get("display_rows")
-    st.dataframe(frame.head(limit), hide_index=True, width="stretch", height=height,
-                 column_config=column_config(frame))
+    shown = access.mask_personal(frame.head(limit), scope)
+    if "consent" in shown.columns:  # mark customers who did not agree to be profiled
+        shown = shown.assign(consent=shown["consent"].map({True: "yes", False: "⚠ no"}).fillna("⚠ unknown"))
+    st.dataframe(shown, hide_index=True, width="stretch", height=height, column_config=column_config(shown))
     if len(frame) > limit:
         st.caption(f"Showing the first {limit:,} of {len(frame):,} rows; the CSV download has them all.")
-    st.download_button("Download CSV", frame.to_csv(index=False).encode("utf-8"), file_name=f"{file_name}.csv",
-                       mime="text/csv", key=f"download_{key}", icon=":material/download:", on_click="ignore")
+    download = access.for_download(frame, scope)
+    note = f" ({len(frame) - len(download):,} without consent left out)" if len(download) < len(frame) else ""
+    st.download_button(f"Download CSV{note}", download.to_csv(index=False).encode("utf-8"),
+                       file_name=f"{file_name}.csv", mime="text/csv", key=f"download_{key}",
+                       icon=":material/download:", on_click="ignore")
 
 
 def empty(message: str) -> None:

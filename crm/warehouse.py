@@ -52,12 +52,14 @@ def mart_files() -> list[Path]:
 # --- building -------------------------------------------------------------------------------
 
 def build(chunks: Iterable[tuple[str, object]], data_dir: Path, *, source: str,
-          inactive_after_days: int | None = None, progress: Progress | None = None) -> Path:
+          inactive_after_days: int | None = None, progress: Progress | None = None,
+          import_log: object | None = None) -> Path:
     """Load (table, arrow table or DataFrame) chunks into a new warehouse version and make it current.
 
-    Marts are built from the base tables. Until the pointer is replaced, readers keep
-    the previous version; if anything fails, the half-built file is removed and the
-    previous version stays current.
+    Marts are built from the base tables. `import_log` (arrow table or DataFrame with the
+    IMPORT_LOG columns) holds the importer's warnings; without it the table stays empty.
+    Until the pointer is replaced, readers keep the previous version; if anything fails,
+    the half-built file is removed and the previous version stays current.
     """
     progress = progress or (lambda fraction, message: None)
     data_dir = Path(data_dir)
@@ -71,6 +73,7 @@ def build(chunks: Iterable[tuple[str, object]], data_dir: Path, *, source: str,
         _load_base_tables(con, chunks, progress)
         progress(0.8, "Building marts")
         _build_marts(con, source=source, inactive_after_days=inactive_after_days)
+        _store_import_log(con, import_log)
         con.execute("CHECKPOINT wh")
         con.execute("USE memory")
         con.execute("DETACH wh")
@@ -113,6 +116,19 @@ def _build_marts(con, *, source: str, inactive_after_days: int | None) -> None:
             raise WarehouseError(f"building mart {path.name} failed: {error}") from error
 
 
+# Warnings of the import that built this version (empty for other builds); the Data page lists them.
+IMPORT_LOG = ("CREATE TABLE import_log (file_name VARCHAR, row_number BIGINT, column_name VARCHAR, "
+              "value VARCHAR, message VARCHAR)")
+
+
+def _store_import_log(con, rows) -> None:
+    con.execute(IMPORT_LOG)
+    if rows is not None:
+        con.register("log_rows", rows)
+        con.execute("INSERT INTO import_log BY NAME SELECT * FROM log_rows")
+        con.unregister("log_rows")
+
+
 def _point_to(data_dir: Path, path: Path) -> None:
     tmp = data_dir / (POINTER_FILE + ".tmp")
     tmp.write_text(path.name + "\n")
@@ -150,10 +166,9 @@ def current_path(data_dir: Path) -> Path | None:
 
 def connect(path: Path):
     """A read-only, locked-down connection to one warehouse version (share it; query via cursors)."""
-    con = duckdb.connect(str(path), read_only=True)
-    con.execute("SET enable_external_access = false")
-    con.execute("SET lock_configuration = true")
-    return con
+    # Set at open time: a second connect to the same file in this process shares the instance.
+    return duckdb.connect(str(path), read_only=True,
+                          config={"enable_external_access": False, "lock_configuration": True})
 
 
 @dataclass(frozen=True)

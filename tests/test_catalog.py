@@ -104,3 +104,13 @@ def test_parse_value_for_the_command_line():
     assert str(catalog.parse_value("end_date", "2024-02-29")) == "2024-02-29"
     with pytest.raises(ValueError, match="not an ISO date"):
         catalog.parse_value("start_date", "29/02/2024")
+
+
+def test_the_reader_is_locked_down(demo_warehouse):
+    con = warehouse.connect(warehouse.current_path(demo_warehouse))
+    with pytest.raises(warehouse.QueryError, match="file system operations are disabled|Permission"):
+        warehouse.run(con, "SELECT * FROM read_csv('/etc/hostname')")
+    with pytest.raises(warehouse.QueryError, match="locked"):
+        warehouse.run(con, "SET enable_external_access = true")
+    with pytest.raises(warehouse.QueryError):
+        warehouse.run(con, "CREATE TABLE x AS SELECT 1")  # read-only

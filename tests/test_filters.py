@@ -62,6 +62,13 @@ def test_previous_period_has_equal_length_and_ends_the_day_before():
     assert previous_period(D(2026, 7, 1), D(2026, 9, 30)) == (D(2026, 3, 31), D(2026, 6, 30))
 
 
+def test_compare_with_the_same_period_a_year_earlier():
+    assert previous_period(D(2026, 1, 1), D(2026, 10, 31), "year") == (D(2025, 1, 1), D(2025, 10, 31))
+    assert previous_period(D(2024, 2, 29), D(2024, 3, 31), "year") == (D(2023, 2, 28), D(2023, 3, 31))
+    assert Filters.from_url({"compare": ["year"]}).to_url() == {"compare": ["year"]}
+    assert Filters.from_url({"compare": ["decade"]}).compare == "previous"
+
+
 def test_query_values_are_the_shared_parameters():
     values = Filters(segments=("Household",)).query_values(AS_OF, START)
     assert values == {"start_date": D(2025, 11, 1), "end_date": AS_OF, "regions": [],

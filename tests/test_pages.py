@@ -32,7 +32,7 @@ def url_values(at: AppTest, key: str) -> list[str]:
 
 def assert_framed(at: AppTest) -> None:
     assert not at.exception, [e.value for e in at.exception]
-    assert [s.label for s in at.sidebar.selectbox] == ["Period"]
+    assert [s.label for s in at.sidebar.selectbox] == ["Period", "View as (demo mode)"]
     assert [m.label for m in at.sidebar.multiselect] == ["Regions", "Segments", "Channels"]
     assert any("data as of" in c.value for c in at.caption)
 

@@ -1,0 +1,169 @@
+"""Who the user is and what they may see: pages, regions, personal data.
+
+Roles live in one readable file (.streamlit/roles.toml, the `roles_file` setting). With an
+[auth] section in Streamlit's secrets users sign in (st.login, OpenID Connect) and are matched
+by e-mail and groups; without it the app runs in a visible demo mode where "view as" picks a
+user from the roles file. Everything is enforced on the server: the region parameter of every
+query is clamped to the user's regions (crm.data calls `clamp`), pages a role may not open are
+neither listed nor rendered, and personal columns are masked in tables and downloads.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from crm import settings
+
+PERSONAL_COLUMNS = ("name", "email", "customer_name", "parent_name")
+MASK = "•••"
+VIEW_AS_KEY = "crm_view_as"
+
+
+class RolesFileError(Exception):
+    """The roles file is missing, unreadable or inconsistent; the message names what is wrong."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one user may see."""
+    user: str
+    role: str
+    role_label: str
+    pages: frozenset[str] | None  # None = every page
+    regions: tuple[str, ...] | None  # None = every region
+    personal_data: bool
+
+    def may_open(self, page_id: str) -> bool:
+        return self.pages is None or page_id in self.pages
+
+    def clamp_regions(self, selected) -> list[str]:
+        """The regions a query may read: the selection within the user's regions; a restricted
+        user never gets the empty list (which means all), nor a region outside theirs."""
+        if self.regions is None:
+            return list(selected)
+        return [r for r in selected if r in self.regions] or list(self.regions)
+
+    def clamp(self, values: dict) -> dict:
+        return {**values, "regions": self.clamp_regions(values.get("regions", []))} if "regions" in values else values
+
+    @property
+    def description(self) -> str:
+        where = "all regions" if self.regions is None else ", ".join(self.regions)
+        personal = "" if self.personal_data else "; personal data hidden"
+        return f"{self.role_label} · {where}{personal}"
+
+
+def load_roles(path: Path) -> dict:
+    """Parse and check the roles file; errors name the file and the entry."""
+    try:
+        roles = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise RolesFileError(f"roles file {path} not found (setting roles_file / CRM_ROLES_FILE)") from None
+    except tomllib.TOMLDecodeError as error:
+        raise RolesFileError(f"{Path(path).name}: {error}") from None
+    known = roles.get("roles", {})
+    for kind in ("users", "groups"):
+        for who, entry in roles.get(kind, {}).items():
+            if entry.get("role") not in known:
+                raise RolesFileError(f"{Path(path).name}: {kind}.{who} has unknown role {entry.get('role')!r}; "
+                                     f"roles: {', '.join(known)}")
+    return roles
+
+
+def scope_for(roles: dict, email: str | None, groups=()) -> Scope | None:
+    """The scope of a user by e-mail, else by the first of their groups found; None = no access."""
+    entry = roles.get("users", {}).get((email or "").lower()) or next(
+        (roles["groups"][g] for g in groups if g in roles.get("groups", {})), None)
+    if entry is None:
+        return None
+    role = roles["roles"][entry["role"]]
+    pages = None if role.get("pages", "*") == "*" else frozenset(role["pages"])
+    if role.get("regions", "*") == "*":
+        regions = None
+    elif role["regions"] == "own":
+        regions = tuple(entry.get("regions", ()))
+    else:
+        regions = tuple(role["regions"])
+    return Scope(user=email or "", role=entry["role"], role_label=role.get("label", entry["role"]),
+                 pages=pages, regions=regions, personal_data=bool(role.get("personal_data", False)))
+
+
+def mask_personal(frame: pd.DataFrame, scope: Scope) -> pd.DataFrame:
+    """Personal columns replaced by a mask for roles without the right to see them."""
+    hidden = [c for c in frame.columns if c in PERSONAL_COLUMNS]
+    if scope.personal_data or not hidden:
+        return frame
+    return frame.assign(**{c: MASK for c in hidden})
+
+
+def for_download(frame: pd.DataFrame, scope: Scope) -> pd.DataFrame:
+    """What a list download may hold: masked, and without customers who did not consent."""
+    frame = mask_personal(frame, scope)
+    if "consent" in frame.columns:
+        frame = frame[frame["consent"].fillna(False).astype(bool)]
+    return frame
+
+
+# --- the current session ----------------------------------------------------------------------
+
+def auth_configured() -> bool:
+    try:
+        return bool(st.secrets.get("auth"))
+    except Exception:  # no secrets file at all
+        return False
+
+
+@st.cache_data(show_spinner=False, ttl=30)
+def _roles(path: str) -> dict:
+    return load_roles(Path(path))
+
+
+def roles() -> dict:
+    return _roles(str(settings.get("roles_file")))
+
+
+def demo_users() -> list[str]:
+    return list(roles().get("users", {}))
+
+
+def current() -> Scope | None:
+    """The signed-in user's scope; in demo mode, the user picked in "view as" (admin by default)."""
+    if st.user.get("is_logged_in"):
+        return scope_for(roles(), st.user.get("email"), st.user.get("groups") or ())
+    if auth_configured():
+        return None
+    users = demo_users()
+    chosen = st.session_state.get(VIEW_AS_KEY)
+    if chosen not in users:
+        chosen = next((u for u in users if roles()["users"][u]["role"] == "admin"), users[0] if users else None)
+    return scope_for(roles(), chosen)
+
+
+def log_view(scope: Scope, page_id: str, filters_url: dict) -> None:
+    """Append who opened which page with which filters; written once per change in a session."""
+    entry = {"at": dt.datetime.now().isoformat(timespec="seconds"), "user": scope.user, "role": scope.role,
+             "page": page_id, "filters": filters_url}
+    marker = json.dumps([page_id, filters_url, scope.user], sort_keys=True)
+    if st.session_state.get("_crm_last_logged") == marker:
+        return
+    st.session_state["_crm_last_logged"] = marker
+    path = Path(settings.get("data_dir")) / "access_log.jsonl"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as log:
+        log.write(json.dumps(entry, ensure_ascii=False) + "\n")
+
+
+def read_log(limit: int = 1000) -> pd.DataFrame:
+    """The latest entries of the access log, newest first."""
+    path = Path(settings.get("data_dir")) / "access_log.jsonl"
+    if not path.exists():
+        return pd.DataFrame(columns=["at", "user", "role", "page", "filters"])
+    lines = path.read_text(encoding="utf-8").splitlines()[-limit:]
+    rows = [json.loads(line) for line in reversed(lines) if line.strip()]
+    return pd.DataFrame(rows).assign(filters=lambda f: f["filters"].map(lambda v: json.dumps(v, ensure_ascii=False)))

@@ -1,0 +1,152 @@
+"""Roles, region clamping, masking and consent (pure functions on hand-made values)."""
+import pandas as pd
+import pytest
+
+from crm import access
+from conftest import ROOT
+
+ROLES = access.load_roles(ROOT / ".streamlit" / "roles.toml")
+
+
+def test_the_shipped_roles_file_gives_the_default_roles():
+    executive = access.scope_for(ROLES, "ceo@example.com")
+    manager = access.scope_for(ROLES, "Ana.Garcia@example.com".lower())
+    analyst = access.scope_for(ROLES, "someone@example.com", groups=["staff", "crm-analysts"])
+    admin = access.scope_for(ROLES, "admin@example.com")
+    assert (executive.regions, executive.personal_data, executive.may_open("query_library")) == (None, True, False)
+    assert (manager.regions, manager.may_open("overview"), manager.may_open("data")) == (("Iberia",), True, False)
+    assert (analyst.role, analyst.personal_data, analyst.may_open("query_library")) == ("analyst", False, True)
+    assert admin.pages is None and admin.may_open("data") and admin.may_open("access_log")
+    assert access.scope_for(ROLES, "stranger@example.com", groups=["staff"]) is None
+
+
+@pytest.mark.parametrize("selected, expected", [
+    ([], ["DACH", "Nordics"]),                 # "all" for a restricted user means all of theirs
+    (["Nordics"], ["Nordics"]),
+    (["Iberia"], ["DACH", "Nordics"]),         # a region from the URL outside theirs is dropped
+    (["Iberia", "DACH"], ["DACH"]),
+])
+def test_regions_are_clamped_to_the_users_regions(selected, expected):
+    manager = access.scope_for(ROLES, "jurgen.gross@example.com")
+    assert manager.clamp_regions(selected) == expected
+    assert manager.clamp({"regions": selected, "segments": []})["regions"] == expected
+    assert access.scope_for(ROLES, "ceo@example.com").clamp_regions(selected) == selected
+
+
+def test_personal_columns_are_masked_for_roles_without_the_right():
+    frame = pd.DataFrame({"customer_id": ["C1", "C2"], "name": ["José Muñoz", "Åsa Öberg"],
+                          "email": ["j@example.com", "a@example.com"], "revenue_amount": [10.0, 20.0]})
+    analyst = access.scope_for(ROLES, "analyst@example.com")
+    masked = access.mask_personal(frame, analyst)
+    assert masked["name"].tolist() == [access.MASK] * 2 and masked["email"].tolist() == [access.MASK] * 2
+    assert masked["customer_id"].tolist() == ["C1", "C2"]
+    assert access.mask_personal(frame, access.scope_for(ROLES, "ceo@example.com")).equals(frame)
+
+
+def test_downloads_leave_out_customers_without_consent():
+    frame = pd.DataFrame({"customer_id": ["C1", "C2", "C3"], "name": ["a", "b", "c"], "consent": [True, False, None]})
+    ceo = access.scope_for(ROLES, "ceo@example.com")
+    assert access.for_download(frame, ceo)["customer_id"].tolist() == ["C1"]
+    analyst = access.scope_for(ROLES, "analyst@example.com")
+    assert access.for_download(frame, analyst)["name"].tolist() == [access.MASK]
+
+
+def test_a_roles_file_with_an_unknown_role_is_refused(tmp_path):
+    path = tmp_path / "roles.toml"
+    path.write_text('[roles.admin]\npages = "*"\n[users."x@example.com"]\nrole = "boss"\n')
+    with pytest.raises(access.RolesFileError, match=r"users.x@example.com has unknown role 'boss'"):
+        access.load_roles(path)
+
+
+# --- enforced in the running app (AppTest with a signed-in user) ------------------------------
+
+from pathlib import Path  # noqa: E402
+
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+from crm import catalog, warehouse  # noqa: E402
+from crm.filters import default_values  # noqa: E402
+
+PAGES = ["dashboard.py", *sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))]
+USERS = list(ROLES["users"])
+
+
+@pytest.fixture
+def app_env(demo_warehouse, monkeypatch):
+    monkeypatch.setenv("CRM_DATA_DIR", str(demo_warehouse))
+    monkeypatch.chdir(ROOT)
+
+
+def open_as(email: str, page: str = "dashboard.py", **params) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    at.user = {"is_logged_in": True, "email": email}
+    for key, value in params.items():
+        at.query_params[key] = value
+    if page != "dashboard.py":
+        at.switch_page(page)
+    return at.run()
+
+
+@pytest.mark.parametrize("email", USERS)
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_as_every_role(app_env, email, page):
+    from crm.frame import PAGES, page_id
+    scope = access.scope_for(ROLES, email)
+    at = open_as(email, page)
+    assert not at.exception, [e.value for e in at.exception]
+    refused = any("may not open this page" in e.value for e in at.error)
+    assert refused != scope.may_open(page_id(page))
+    listed = {link.proto.label for link in at.sidebar.get("page_link")}
+    assert listed == {label for path, label, _ in PAGES if scope.may_open(page_id(path))}  # closed pages unlisted
+
+
+def tiles(at: AppTest) -> list[str]:
+    return [m.value for m in at.metric]
+
+
+def test_a_sales_manager_sees_the_numbers_of_their_region_only(app_env):
+    manager = tiles(open_as("ana.garcia@example.com"))
+    admin_iberia = tiles(open_as("admin@example.com", region="Iberia"))
+    assert manager == admin_iberia and manager != tiles(open_as("admin@example.com"))
+    asks_for_dach = open_as("ana.garcia@example.com", region="DACH")
+    assert tiles(asks_for_dach) == admin_iberia  # the URL cannot widen the view
+    assert any("outside the regions you may see" in w.value for w in asks_for_dach.warning)
+    assert asks_for_dach.sidebar.multiselect[0].options == ["Iberia"]
+
+
+def test_an_unknown_user_gets_no_data(app_env):
+    at = open_as("stranger@example.com")
+    assert not at.exception and not at.metric
+    assert any("has no role" in e.value for e in at.error)
+
+
+def in_order(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows in a fixed order (a query without ORDER BY may return them in any order)."""
+    return frame.sort_values(list(frame.columns), na_position="last").reset_index(drop=True)
+
+
+def test_every_query_file_is_clamped_to_the_users_regions(demo_warehouse):
+    """For each query file: a sales manager asking for all regions, or for another region, gets
+    exactly what an unrestricted user gets for the manager's region, and no other region."""
+    con = warehouse.connect(warehouse.current_path(demo_warehouse))
+    values = default_values(warehouse.info(con))
+    manager = access.scope_for(ROLES, "jurgen.gross@example.com")
+    for query_id, query in catalog.load(ROOT / "queries").items():
+        assert isinstance(query, catalog.Query), query
+        if "regions" not in query.parameters:
+            continue
+        own = warehouse.run(con, query.sql, query.bind({**values, "regions": ["DACH", "Nordics"]})).frame
+        for asked in ([], ["Iberia"]):
+            got = warehouse.run(con, query.sql, query.bind(manager.clamp({**values, "regions": asked}))).frame
+            pd.testing.assert_frame_equal(in_order(got), in_order(own), rtol=1e-9, obj=query_id)
+        if "region" in own.columns:
+            assert set(own["region"]) <= {"DACH", "Nordics"}, query_id
+
+
+def test_the_access_log_records_page_views_for_the_admin(app_env):
+    open_as("ana.garcia@example.com", region="DACH")
+    at = open_as("admin@example.com", "pages/8_Access_log.py")
+    assert not at.exception
+    log = at.dataframe[0].value
+    ana = log[log["user"] == "ana.garcia@example.com"].iloc[0]
+    assert (ana["role"], ana["page"]) == ("sales_manager", "overview") and "DACH" in ana["filters"]
