@@ -116,10 +116,23 @@ def test_clicking_a_bar_filters_by_it(server, browser):
     everyone = tile.inner_text()
     click_bar(page, "Revenue by segment", "Household")
     page.wait_for_url("**segment=Household**", timeout=30_000)
-    page.wait_for_function("(old) => document.querySelector(\"[data-testid='stMetricValue']\").innerText !== old",
-                           arg=everyone, timeout=30_000)
+    wait_for_tile_change(page, everyone)
     assert page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").nth(1).inner_text().endswith("Household")
+    households = tile.inner_text()
+    page.go_back()  # Back restores the previous view: URL, filter and tiles
+    page.wait_for_function("() => !location.search.includes('segment=')", timeout=30_000)
+    wait_for_tile_change(page, households)
+    assert tile.inner_text() == everyone
+    page.go_forward()
+    page.wait_for_url("**segment=Household**", timeout=30_000)
+    wait_for_tile_change(page, everyone)
+    assert tile.inner_text() == households
     page.close()
+
+
+def wait_for_tile_change(page, old: str) -> None:
+    page.wait_for_function("(old) => document.querySelector(\"[data-testid='stMetricValue']\").innerText !== old",
+                           arg=old, timeout=30_000)
 
 
 def test_navigation_keeps_the_filters_in_the_url(server, browser):
