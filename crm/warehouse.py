@@ -67,10 +67,13 @@ def build(chunks: Iterable[tuple[str, object]], data_dir: Path, *, source: str,
     path = data_dir / f"warehouse-{dt.datetime.now():%Y%m%d-%H%M%S-%f}.duckdb"
     con = duckdb.connect()
     try:
-        quoted = str(path).replace("'", "''")  # ATTACH takes no parameters
-        con.execute(f"ATTACH '{quoted}' AS wh (STORAGE_VERSION '{STORAGE_VERSION}')")
+        con.execute(f"ATTACH {_quoted(path)} AS wh (STORAGE_VERSION '{STORAGE_VERSION}')")
+        # Chunks land unsorted in a staging file on disk (bounded memory), then go sorted into wh.
+        con.execute(f"ATTACH {_quoted(_staging(path))} AS staging")
         con.execute("USE wh")
         _load_base_tables(con, chunks, progress)
+        con.execute("DETACH staging")
+        _remove(_staging(path))
         progress(0.8, "Building marts")
         _build_marts(con, source=source, inactive_after_days=inactive_after_days)
         _store_import_log(con, import_log)
@@ -80,6 +83,7 @@ def build(chunks: Iterable[tuple[str, object]], data_dir: Path, *, source: str,
     except BaseException:
         con.close()
         _remove(path)
+        _remove(_staging(path))
         raise
     con.close()
     _point_to(data_dir, path)
@@ -88,20 +92,27 @@ def build(chunks: Iterable[tuple[str, object]], data_dir: Path, *, source: str,
     return path
 
 
+def _quoted(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"  # ATTACH takes no parameters
+
+
+def _staging(path: Path) -> Path:
+    return path.with_suffix(".staging")
+
+
 def _load_base_tables(con, chunks, progress: Progress) -> None:
     con.execute((SQL_DIR / "schema.sql").read_text())
-    for name in base_tables():  # staging copies without constraints, sorted into place below
-        con.execute(f"CREATE TEMP TABLE staging_{name} AS SELECT * FROM wh.{name} LIMIT 0")
+    tables = base_tables()
+    for name in tables:  # staging copies without constraints, sorted into place below
+        con.execute(f"CREATE TABLE staging.{name} AS SELECT * FROM wh.{name} LIMIT 0")
     for table, chunk in chunks:  # the chunks' producer reports its own progress
         con.register("chunk", chunk)
-        con.execute(f"INSERT INTO staging_{table} BY NAME SELECT * FROM chunk")
+        con.execute(f"INSERT INTO staging.{table} BY NAME SELECT * FROM chunk")
         con.unregister("chunk")
-    tables = base_tables()
     for i, name in enumerate(tables):
         progress(0.6 + 0.2 * i / len(tables), f"Sorting {name}")
         order = f" ORDER BY {SORT_KEYS[name]}" if name in SORT_KEYS else ""
-        con.execute(f"INSERT INTO wh.{name} SELECT * FROM staging_{name}{order}")
-        con.execute(f"DROP TABLE staging_{name}")
+        con.execute(f"INSERT INTO wh.{name} SELECT * FROM staging.{name}{order}")
 
 
 def _build_marts(con, *, source: str, inactive_after_days: int | None) -> None:
