@@ -165,3 +165,378 @@ def from_spec(frame: pd.DataFrame, spec) -> tuple[alt.Chart | None, str | None]:
     drill = next((f for f in (color, x) if f in DRILL_FIELDS), None)
     figure = figure.properties(height=320)
     return (drillable(figure, drill) if drill else figure), drill
+
+
+# --- detail pages and customer profiles (segment, channel, customers) ------------------------
+
+WHOLE_COLOR = "#8a949c"
+
+
+def versus_whole(frame: pd.DataFrame, *, field: str, value: str, title: str, value_format: str = ",.0f",
+                 axis_format: str = "~s") -> alt.Chart:
+    """One line per series over months (columns month, series, value): the slice `value` of
+    `field` in its own colour, everything else (the whole) in grey and dashed."""
+    series = list(dict.fromkeys(frame["series"]))
+    colors = [color_for(field, s) if s == value else WHOLE_COLOR for s in series]
+    return alt.Chart(frame).mark_line(point=True).encode(
+        x=alt.X("yearmonth(month):O", title=None, axis=alt.Axis(format="%b %y", labelAngle=0)),
+        y=alt.Y("value:Q", title=title, axis=alt.Axis(format=axis_format)),
+        color=alt.Color("series:N", title=None, scale=alt.Scale(domain=series, range=colors),
+                        legend=alt.Legend(orient="top")),
+        strokeDash=alt.StrokeDash("series:N", scale=alt.Scale(domain=series, range=[[1, 0] if s == value else [5, 3]
+                                                                                   for s in series]), legend=None),
+        tooltip=[alt.Tooltip("yearmonth(month):T", title="Month", format="%b %Y"), alt.Tooltip("series:N", title=""),
+                 alt.Tooltip("value:Q", title=title, format=value_format)],
+    ).properties(height=300)
+
+
+def spell_timeline(frame: pd.DataFrame, as_of) -> alt.LayerChart:
+    """A customer's active spells as bars from start to end (open spells run to the as-of date),
+    first spell and reactivations in the movement colours, and a cross where a spell ended."""
+    spells = frame.assign(
+        spell="Spell " + frame["spell_no"].astype(str),
+        kind=frame["is_reactivation"].map({True: "Reactivated", False: "New"}),
+        until=frame["end_on"].fillna(pd.Timestamp(as_of)),
+        state=frame["end_on"].isna().map({True: "still active", False: "ended"}),
+        reason=frame["loss_reason"].fillna(""))
+    y = alt.Y("spell:N", title=None, sort=list(spells["spell"]))
+    tooltip = [alt.Tooltip("spell:N", title="Spell"), alt.Tooltip("start_on:T", title="Start", format="%d %b %Y"),
+               alt.Tooltip("end_on:T", title="End", format="%d %b %Y"), alt.Tooltip("state:N", title="State"),
+               alt.Tooltip("reason:N", title="Loss reason"), alt.Tooltip("spell_days:Q", title="Days", format=",")]
+    bars = alt.Chart(spells).mark_bar(size=18, cornerRadius=3).encode(
+        x=alt.X("start_on:T", title=None, axis=alt.Axis(format="%b %Y")), x2="until:T", y=y,
+        color=alt.Color("kind:N", title=None, scale=color_scale("movement", ["New", "Reactivated"]),
+                        legend=alt.Legend(orient="top")),
+        tooltip=tooltip)
+    ends = alt.Chart(spells.dropna(subset=["end_on"])).mark_point(shape="cross", size=120, color=MOVEMENT_COLORS["Lost"],
+                                                                  filled=True).encode(
+        x="end_on:T", y=y, tooltip=tooltip)
+    return alt.layer(bars, ends).properties(height=alt.Step(34))
+
+
+def monthly_bars(frame: pd.DataFrame, y: str, *, title: str, value_format: str = ",.0f",
+                 color: str = "#4e79a7") -> alt.Chart:
+    """One bar per month (column `month`, first days), each as wide as its month, on a time axis:
+    for long, sparse series such as one customer's orders over the years."""
+    months = frame.assign(month_end=pd.to_datetime(frame["month"]) + pd.offsets.MonthBegin(1))
+    return alt.Chart(months).mark_bar(color=color, stroke="white", strokeWidth=0.5).encode(
+        x=alt.X("month:T", title=None, axis=alt.Axis(format="%b %Y")), x2="month_end:T",
+        y=alt.Y(f"{y}:Q", title=title, axis=alt.Axis(format="~s")), y2=alt.datum(0),  # vertical bars from 0
+        tooltip=[alt.Tooltip("month:T", title="Month", format="%b %Y"),
+                 alt.Tooltip(f"{y}:Q", title=title, format=value_format)],
+    ).properties(height=260)
+
+
+# --- Channels page ---------------------------------------------------------------------------
+
+COST_KINDS = {"acquisition_cost_amount": "Acquisition", "service_cost_amount": "Service"}
+SHARE_MEASURES = {"interactions_share_pct": "Interactions", "new_share_pct": "New customers",
+                  "revenue_share_pct": "Revenue"}
+_MONTH_AXIS = alt.X("yearmonth(month):O", title=None, axis=alt.Axis(format="%b %y", labelAngle=0))
+
+
+def cost_per_month(frame: pd.DataFrame) -> alt.Chart:
+    """Acquisition and service cost per month, stacked by channel (solid = acquisition, light =
+    service); clicking a bar drills down on its channel."""
+    long = frame.melt(id_vars=["month", "channel"], value_vars=list(COST_KINDS), var_name="kind", value_name="cost")
+    long["kind"] = long["kind"].map(COST_KINDS)
+    figure = alt.Chart(long).mark_bar().encode(
+        x=_MONTH_AXIS,
+        y=alt.Y("sum(cost):Q", title="Cost", axis=alt.Axis(format="~s")),
+        color=alt.Color("channel:N", title=None, scale=color_scale("channel", long["channel"]),
+                        legend=alt.Legend(orient="top")),
+        opacity=alt.Opacity("kind:O", title="Cost", scale=alt.Scale(domain=list(COST_KINDS.values()), range=[1, 0.45]),
+                            legend=alt.Legend(orient="bottom", direction="horizontal")),
+        order=alt.Order("kind:O"),
+        tooltip=[alt.Tooltip("yearmonth(month):T", title="Month", format="%b %Y"),
+                 alt.Tooltip("channel:N", title="Channel"), alt.Tooltip("kind:N", title="Cost"),
+                 alt.Tooltip("sum(cost):Q", title="Amount", format=",.2f")],
+    ).properties(height=320)
+    return drillable(figure, "channel")
+
+
+def channel_trend(frame: pd.DataFrame, value: str, *, title: str, value_format: str = ",.2f") -> alt.Chart:
+    """One line per channel over the months (missing values leave a gap); clicking a line or a
+    point drills down on its channel."""
+    figure = alt.Chart(frame).mark_line(point=True).encode(
+        x=_MONTH_AXIS,
+        y=alt.Y(f"{value}:Q", title=title, axis=alt.Axis(format="~s")),
+        color=alt.Color("channel:N", title=None, scale=color_scale("channel", frame["channel"]),
+                        legend=alt.Legend(orient="top")),
+        tooltip=[alt.Tooltip("yearmonth(month):T", title="Month", format="%b %Y"),
+                 alt.Tooltip("channel:N", title="Channel"), alt.Tooltip(f"{value}:Q", title=title, format=value_format)],
+    ).properties(height=300)
+    return drillable(figure, "channel")
+
+
+def cost_share_comparison(frame: pd.DataFrame) -> alt.LayerChart:
+    """Per channel: its share of cost as a bar, and its shares of interactions, new customers and
+    revenue as marks on the same scale, so a channel costing more than it brings stands out."""
+    others = frame.melt(id_vars=["channel"], value_vars=list(SHARE_MEASURES), var_name="measure", value_name="share")
+    others["measure"] = others["measure"].map(SHARE_MEASURES)
+    y = alt.Y("channel:N", title=None, sort=list(frame.sort_values("cost_share_pct", ascending=False)["channel"]))
+    bars = alt.Chart(frame).mark_bar(opacity=0.85).encode(
+        y=y, x=alt.X("cost_share_pct:Q", title="Share of the total", axis=alt.Axis(format="%")),
+        color=alt.Color("channel:N", scale=color_scale("channel", frame["channel"]), legend=None),
+        tooltip=[alt.Tooltip("channel:N", title="Channel"), alt.Tooltip("cost_share_pct:Q", title="Share of cost", format=".1%")],
+    )
+    marks = alt.Chart(others).mark_point(size=90, filled=True, color="#222").encode(
+        y=y, x=alt.X("share:Q"),
+        shape=alt.Shape("measure:N", title="Share of", legend=alt.Legend(orient="bottom", direction="vertical")),
+        tooltip=[alt.Tooltip("channel:N", title="Channel"), alt.Tooltip("measure:N", title="Share of"),
+                 alt.Tooltip("share:Q", title="Share", format=".1%")],
+    )
+    return alt.layer(drillable(bars, "channel"), marks).properties(height=alt.Step(34))
+
+
+def breakdown_with_gaps(frame: pd.DataFrame, field: str, value: str, *, title: str, value_format: str = ",.2f",
+                        gap_label: str = "not defined") -> alt.LayerChart:
+    """breakdown() for a value that may be missing (a CAC without new customers): the missing
+    ones are named with gap_label instead of silently dropped. Clicking drills down on `field`."""
+    order = list(frame.sort_values(value, ascending=False, na_position="last")[field])
+    y = alt.Y(f"{field}:N", sort=order, title=None)
+    bars = alt.Chart(frame).transform_filter(f"isValid(datum['{value}'])").mark_bar().encode(
+        y=y, x=alt.X(f"{value}:Q", title=title, axis=alt.Axis(format="~s")),
+        color=alt.Color(f"{field}:N", scale=color_scale(field, frame[field]), legend=None),
+        tooltip=[alt.Tooltip(f"{field}:N", title=field.capitalize()),
+                 alt.Tooltip(f"{value}:Q", title=title, format=value_format)],
+    )
+    gaps = alt.Chart(frame).transform_filter(f"!isValid(datum['{value}'])").mark_text(
+        align="left", dx=4, color="#5b6770", fontStyle="italic").encode(
+        y=y, x=alt.datum(0), text=alt.value(gap_label),
+        tooltip=[alt.Tooltip(f"{field}:N", title=field.capitalize())],
+    )
+    return alt.layer(drillable(bars, field), gaps).properties(height=alt.Step(32))
+
+
+def labelled_heatmap(frame: pd.DataFrame, x: str, y: str, value: str, *, title: str, value_format: str = ",.0f",
+            drill: str | None = None) -> alt.LayerChart:
+    """Categories x and y as a grid of cells shaded by `value`, each cell labelled; clicking a
+    cell drills down on `drill` (x or y) when given."""
+    base = alt.Chart(frame).encode(
+        x=alt.X(f"{x}:N", title=None, axis=alt.Axis(labelAngle=0, orient="top", labelLimit=90)),
+        y=alt.Y(f"{y}:N", title=None))
+    cells = base.mark_rect().encode(
+        color=alt.Color(f"{value}:Q", title=title, scale=alt.Scale(scheme="blues"),
+                        legend=alt.Legend(format=value_format if "%" in value_format else "~s", orient="bottom")),
+        tooltip=[alt.Tooltip(f"{y}:N", title=label(y)), alt.Tooltip(f"{x}:N", title=label(x)),
+                 alt.Tooltip(f"{value}:Q", title=title, format=value_format)],
+    )
+    middle = float(frame[value].max()) / 2 if len(frame) else 0.0
+    text = base.mark_text(fontSize=11).encode(
+        text=alt.Text(f"{value}:Q", format=value_format if "%" in value_format else ".3~s"),
+        color=alt.condition(f"datum['{value}'] > {middle}", alt.value("white"), alt.value("#222")),
+    )
+    cells = drillable(cells, drill) if drill else cells
+    return alt.layer(cells, text).properties(height=alt.Step(34), width="container")
+
+
+def preferred_channel(frame: pd.DataFrame) -> alt.LayerChart:
+    """Per segment, the share of its interactions that went through its preferred channel, in
+    that channel's colour and named on the bar; clicking a bar drills down on the segment."""
+    y = alt.Y("segment:N", title=None)
+    bars = alt.Chart(frame).mark_bar().encode(
+        y=y, x=alt.X("share_pct:Q", title="Share of the segment's interactions", axis=alt.Axis(format="%"),
+                     scale=alt.Scale(domain=[0, 1])),
+        color=alt.Color("channel:N", title="Preferred channel", scale=color_scale("channel", frame["channel"]),
+                        legend=alt.Legend(orient="top")),
+        tooltip=[alt.Tooltip("segment:N", title="Segment"), alt.Tooltip("channel:N", title="Preferred channel"),
+                 alt.Tooltip("interactions_count:Q", title="Interactions", format=","),
+                 alt.Tooltip("share_pct:Q", title="Share", format=".1%")],
+    )
+    names = alt.Chart(frame).mark_text(align="left", dx=4).encode(y=y, x="share_pct:Q", text="channel:N")
+    return alt.layer(drillable(bars, "segment"), names).properties(height=alt.Step(34))
+
+
+def side_by_side_bars(frame: pd.DataFrame, field: str, group: str, value: str, *, title: str,
+                 value_format: str = ".1%", groups: list[str] | None = None, details: dict | None = None) -> alt.Chart:
+    """Bars of `value` per `field` (segment, channel), one bar per `group` side by side, groups in
+    the given order; `details` (column -> title) adds counts to the tooltip. Clicking a bar
+    drills down on `field`."""
+    groups = groups or list(dict.fromkeys(frame[group]))
+    palette = ["#762a83", "#1b7837", "#b0b7bf", "#e08214", "#2166ac"][:len(groups)]
+    figure = alt.Chart(frame).mark_bar().encode(
+        y=alt.Y(f"{field}:N", title=None), yOffset=alt.YOffset(f"{group}:N", sort=groups),
+        x=alt.X(f"{value}:Q", title=title, axis=alt.Axis(format="%" if "%" in value_format else "~s")),
+        color=alt.Color(f"{group}:N", title=None, scale=alt.Scale(domain=groups, range=palette),
+                        legend=alt.Legend(orient="top")),
+        tooltip=[alt.Tooltip(f"{field}:N", title=label(field)), alt.Tooltip(f"{group}:N", title=label(group)),
+                 alt.Tooltip(f"{value}:Q", title=title, format=value_format),
+                 *[alt.Tooltip(f"{c}:Q", title=t, format=",") for c, t in (details or {}).items()]],
+    ).properties(height=alt.Step(14))
+    return drillable(figure, field)
+
+
+def breakdown_pct(frame: pd.DataFrame, field: str, value: str, *, title: str) -> alt.Chart:
+    """breakdown() of a fraction (a _pct column), with a percent axis and tooltip."""
+    return breakdown(frame, field, value, title=title).encode(
+        x=alt.X(f"{value}:Q", title=title, axis=alt.Axis(format="%")),
+        tooltip=[alt.Tooltip(f"{field}:N", title=field.capitalize()),
+                 alt.Tooltip(f"{value}:Q", title=title, format=".1%")])
+
+
+# --- scorecard and service quality --------------------------------------------------------------
+
+VEGA_FORMATS = {"_pct": ".1%", "_amount": ",.2f", "_count": ",.2~f", "_hours": ",.1f", "_days": ",.1f",
+                "_score": ",.2~f"}
+
+
+def sparkline(frame: pd.DataFrame, column: str, *, color: str = "#1f3b73", height: int = 42) -> alt.Chart:
+    """A bare line of `column` per `month`, for a table row; the value format follows the suffix."""
+    value_format = next((f for s, f in VEGA_FORMATS.items() if column.endswith(s)), ",.2f")
+    line = alt.Chart(frame[["month", column]].dropna()).mark_line(color=color, point=alt.OverlayMarkDef(size=12))
+    return line.encode(
+        x=alt.X("yearmonth(month):O", axis=None),
+        y=alt.Y(f"{column}:Q", axis=None, scale=alt.Scale(zero=False)),
+        tooltip=[alt.Tooltip("yearmonth(month):T", title="Month", format="%b %Y"),
+                 alt.Tooltip(f"{column}:Q", title="Value", format=value_format)],
+    ).properties(height=height)
+
+
+MAP_X_DOMAIN = (-0.22, 1.0)       # room for the band labels on the left of the objectives (0..1)
+MAP_BOX = (0.105, 0.34)           # half width (x units) and half height (bands) of an objective box
+MAP_PIXELS = (1100, 520)          # nominal drawing size, to point the arrowheads along the links
+
+
+def _link_ends(links: pd.DataFrame, bands: int) -> pd.DataFrame:
+    """Each link cut where it meets the target's box, with the arrowhead's angle (clockwise from up)."""
+    import math  # kept local: this section was appended to the module
+    half_w, half_h = MAP_BOX[0] + 0.012, MAP_BOX[1] + 0.05  # the arrowhead sits just outside the box
+    dx, dy = links["x"] - links["x2"], links["y"] - links["y2"]
+    cut = pd.concat([half_w / dx.abs(), half_h / dy.abs()], axis=1).min(axis=1)  # x / 0 = inf: the other side
+    ends = links.assign(x_end=links["x2"] + dx * cut, y_end=links["y2"] + dy * cut)
+    x_px, y_px = MAP_PIXELS[0] / (MAP_X_DOMAIN[1] - MAP_X_DOMAIN[0]), MAP_PIXELS[1] / bands  # pixels per unit
+    ends["angle"] = [math.degrees(math.atan2(-a * x_px, -b * y_px)) for a, b in zip(dx, dy)]
+    return ends
+
+
+def strategy_map(nodes: pd.DataFrame, links: pd.DataFrame, status_colors: dict[str, str]) -> alt.LayerChart:
+    """Perspectives as horizontal bands, objectives as boxes coloured by status, cause-and-effect
+    links as lines with an arrowhead at the objective they support. `nodes` and `links` come from
+    crm.scorecard.strategy_map (x in 0..1, y = band + 0.5)."""
+    half_w, half_h = MAP_BOX
+    bands_count = int(nodes["band"].max()) + 1
+    x_scale = alt.Scale(domain=list(MAP_X_DOMAIN), nice=False, zero=False)
+    y_scale = alt.Scale(domain=[0, bands_count], nice=False, zero=False)
+    x = lambda field: alt.X(f"{field}:Q", scale=x_scale, axis=None)  # noqa: E731
+    y = lambda field: alt.Y(f"{field}:Q", scale=y_scale, axis=None)  # noqa: E731
+    bands = nodes.groupby(["band", "perspective"], as_index=False).size()
+    bands = bands.assign(x0=MAP_X_DOMAIN[0], x1=MAP_X_DOMAIN[1], y0=bands["band"], y1=bands["band"] + 1,
+                         y_mid=bands["band"] + 0.5, shade=bands["band"] % 2,
+                         title=bands["perspective"].str.replace(" and ", " and\n", regex=False))
+    band_rects = alt.Chart(bands).mark_rect(stroke="white", strokeWidth=3).encode(
+        x=x("x0"), x2="x1", y=y("y0"), y2="y1",
+        color=alt.Color("shade:N", scale=alt.Scale(domain=[0, 1], range=["#f1f3f6", "#e6e9ee"]), legend=None))
+    band_titles = alt.Chart(bands).mark_text(align="left", fontWeight="bold", fontSize=13, color="#3a4550",
+                                             lineBreak="\n", dx=8).encode(x=x("x0"), y=y("y_mid"), text="title:N")
+    ends = _link_ends(links, bands_count) if len(links) else links.assign(x_end=[], y_end=[], angle=[])
+    lines = alt.Chart(ends).mark_rule(color="#7a8590", strokeWidth=1.6).encode(
+        x=x("x"), y=y("y"), x2="x_end", y2="y_end")
+    arrows = alt.Chart(ends).mark_point(shape="triangle-up", filled=True, color="#7a8590", size=90, opacity=1).encode(
+        x=x("x_end"), y=y("y_end"), angle=alt.Angle("angle:Q", scale=None))
+    boxes_frame = nodes.assign(x0=nodes["x"] - half_w, x1=nodes["x"] + half_w, y0=nodes["y"] - half_h,
+                               y1=nodes["y"] + half_h,
+                               text=nodes["label"] + "\n" + nodes["score"].map(
+                                   lambda s: "no data" if pd.isna(s) else f"{s:.1f} / 10"))
+    statuses = list(status_colors)
+    boxes = alt.Chart(boxes_frame).mark_rect(cornerRadius=8, stroke="white", strokeWidth=1.5).encode(
+        x=x("x0"), x2="x1", y=y("y0"), y2="y1",
+        color=alt.Color("status:N", scale=alt.Scale(domain=statuses, range=[status_colors[s] for s in statuses]),
+                        legend=alt.Legend(title="Status", orient="top")),
+        tooltip=[alt.Tooltip("name:N", title="Objective"), alt.Tooltip("perspective:N", title="Perspective"),
+                 alt.Tooltip("score:Q", title="Score (0-10)", format=".1f"), alt.Tooltip("status:N", title="Status"),
+                 alt.Tooltip("kpis:N", title="KPIs")])
+    boxes_frame["ink"] = boxes_frame["status"].map(lambda s: "#2b2100" if s == "amber" else "white")
+    labels = alt.Chart(boxes_frame).mark_text(fontSize=12, fontWeight="bold", lineBreak="\n").encode(
+        x=x("x"), y=y("y"), text="text:N", color=alt.Color("ink:N", scale=None), tooltip=alt.value(None))
+    return alt.layer(band_rects, band_titles, lines, arrows, boxes, labels).resolve_scale(
+        color="independent").properties(height=MAP_PIXELS[1])
+
+
+COMPLAINT_STATES = {"Resolved": "#2e7d32", "Answered, not resolved": "#f0a23b", "Not answered": "#c62828"}
+
+
+def complaint_states(frame: pd.DataFrame, field: str, *, drill: bool = False) -> alt.Chart:
+    """Complaints received per `field` (category, channel...), split into resolved, answered but
+    not resolved, and not answered; rewarded in the tooltip. Needs received_count,
+    answered_count, resolved_count and rewarded_count."""
+    parts = frame.assign(**{
+        "Resolved": frame["resolved_count"],
+        "Answered, not resolved": (frame["answered_count"] - frame["resolved_count"]).clip(lower=0),
+        "Not answered": frame["received_count"] - frame[["answered_count", "resolved_count"]].max(axis=1),
+    })
+    long = parts.melt(id_vars=[field, "received_count", "rewarded_count"], value_vars=list(COMPLAINT_STATES),
+                      var_name="state", value_name="complaints")
+    figure = alt.Chart(long).mark_bar().encode(
+        y=alt.Y(f"{field}:N", sort=alt.EncodingSortField("received_count", order="descending"), title=None),
+        x=alt.X("complaints:Q", title="Complaints received", stack="zero"),
+        color=alt.Color("state:N", title=None, scale=alt.Scale(domain=list(COMPLAINT_STATES),
+                                                               range=list(COMPLAINT_STATES.values())),
+                        legend=alt.Legend(orient="top")),
+        order=alt.Order("state_order:Q"),
+        tooltip=[alt.Tooltip(f"{field}:N", title=field.capitalize()), alt.Tooltip("state:N", title="State"),
+                 alt.Tooltip("complaints:Q", title="Complaints", format=","),
+                 alt.Tooltip("received_count:Q", title="Received", format=","),
+                 alt.Tooltip("rewarded_count:Q", title="Rewarded", format=",")],
+    ).transform_calculate(
+        state_order=f"indexof({list(COMPLAINT_STATES)!r}, datum.state)"
+    ).properties(height=alt.Step(30))
+    return drillable(figure, field) if drill else figure
+
+
+def against_level(frame: pd.DataFrame, columns: dict[str, str], level: float, *, title: str,
+                  level_label: str) -> alt.LayerChart:
+    """Monthly lines (column -> legend name, e.g. median and 90th percentile) against a dashed
+    service-level line."""
+    long = frame.melt(id_vars="month", value_vars=list(columns), var_name="measure", value_name="value")
+    long["measure"] = long["measure"].map(columns)
+    x = alt.X("yearmonth(month):O", title=None, axis=alt.Axis(format="%b %y", labelAngle=0))
+    lines = alt.Chart(long).mark_line(point=True).encode(
+        x=x, y=alt.Y("value:Q", title=title),
+        color=alt.Color("measure:N", title=None, scale=alt.Scale(domain=list(columns.values()),
+                                                                 range=["#1f3b73", "#7fb3e6"]),
+                        legend=alt.Legend(orient="top")),
+        tooltip=[alt.Tooltip("yearmonth(month):T", title="Month", format="%b %Y"),
+                 alt.Tooltip("measure:N", title="Measure"), alt.Tooltip("value:Q", title=title, format=",.1f")],
+    )
+    level_frame = pd.DataFrame({"level": [level], "label": [level_label]})
+    rule = alt.Chart(level_frame).mark_rule(color="#c62828", strokeDash=[6, 4], strokeWidth=1.5).encode(
+        y="level:Q", tooltip=alt.Tooltip("label:N", title="Service level"))
+    text = alt.Chart(level_frame).mark_text(align="left", baseline="bottom", color="#c62828", dx=4, dy=-3).encode(
+        y="level:Q", x=alt.value(0), text="label:N")
+    return alt.layer(lines, rule, text).properties(height=280)
+
+
+def backlog(frame: pd.DataFrame) -> alt.LayerChart:
+    """Complaints received per month (bars) and open at each month's end (line)."""
+    x = alt.X("yearmonth(month):O", title=None, axis=alt.Axis(format="%b %y", labelAngle=0))
+    tooltip = [alt.Tooltip("yearmonth(month):T", title="Month", format="%b %Y"),
+               alt.Tooltip("received_count:Q", title="Received", format=","),
+               alt.Tooltip("resolved_count:Q", title="Of them resolved", format=","),
+               alt.Tooltip("backlog_count:Q", title="Open at month end", format=",")]
+    bars = alt.Chart(frame).mark_bar(color="#b7c9e2").encode(x=x, y=alt.Y("received_count:Q", title="Complaints"),
+                                                            tooltip=tooltip)
+    line = alt.Chart(frame).mark_line(color="#c62828", point=alt.OverlayMarkDef(color="#c62828")).encode(
+        x=x, y="backlog_count:Q", tooltip=tooltip)
+    return alt.layer(bars, line).properties(height=280)
+
+
+def monthly_score(frame: pd.DataFrame, y: str, count: str, *, title: str) -> alt.Chart:
+    """A score per month (NPS, CSAT) as a line, with the number of answers behind each point."""
+    return alt.Chart(frame).mark_line(point=True, color="#1f3b73").encode(
+        x=alt.X("yearmonth(month):O", title=None, axis=alt.Axis(format="%b %y", labelAngle=0)),
+        y=alt.Y(f"{y}:Q", title=title, scale=alt.Scale(zero=False)),
+        tooltip=[alt.Tooltip("yearmonth(month):T", title="Month", format="%b %Y"),
+                 alt.Tooltip(f"{y}:Q", title=title, format=",.1f"),
+                 alt.Tooltip(f"{count}:Q", title="Answers", format=",")],
+    ).properties(height=260)
+
+
+def breakdown_with_count(frame: pd.DataFrame, field: str, value: str, count: str, *, title: str,
+                         value_format: str = ",.1f", axis_format: str = "~s", drill: bool = True) -> alt.Chart:
+    """charts.breakdown with the number behind each bar (answers, staff...) in the tooltip."""
+    figure = breakdown(frame, field, value, title=title, value_format=value_format, drill=drill)
+    return figure.encode(x=alt.X(f"{value}:Q", title=title, axis=alt.Axis(format=axis_format)),
+                         tooltip=[alt.Tooltip(f"{field}:N", title=field.capitalize()),
+                                  alt.Tooltip(f"{value}:Q", title=title, format=value_format),
+                                  alt.Tooltip(f"{count}:Q", title="Based on", format=",")])
