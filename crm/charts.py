@@ -540,3 +540,263 @@ def breakdown_with_count(frame: pd.DataFrame, field: str, value: str, count: str
                          tooltip=[alt.Tooltip(f"{field}:N", title=field.capitalize()),
                                   alt.Tooltip(f"{value}:Q", title=title, format=value_format),
                                   alt.Tooltip(f"{count}:Q", title="Based on", format=",")])
+
+
+# --- Acquisition & loss, Lifecycle ---------------------------------------------------------
+
+# Time unit and label format of a period column for each grain the pages offer.
+GRAIN_UNITS = {"week": ("yearmonthdate", "%d %b %y"), "month": ("yearmonth", "%b %y"),
+               "quarter": ("yearquarter", "Q%q %Y"), "year": ("year", "%Y")}
+STAGE_COLORS = {"Contact": "#c6dbef", "Relate": "#6baed6", "Intimate": "#2171b5", "Trust": "#08306b"}
+TARGET_COLORS = {"Churn rate": "#1f3b73", "Target": "#2e7d32", "Red flag": "#c62828"}
+
+
+def _period_axis(field: str, grain: str) -> alt.X:
+    unit, fmt = GRAIN_UNITS[grain]
+    return alt.X(field, timeUnit=unit, type="ordinal", title=None,
+                 axis=alt.Axis(format=fmt, labelAngle=-45 if grain == "week" else 0, labelOverlap=True))
+
+
+def movements_per_period(frame: pd.DataFrame, grain: str) -> alt.LayerChart:
+    """New and reactivated above the axis, lost below, net change as a line; one band per
+    period (column `period`) of the grain (week, month, quarter, year)."""
+    unit, fmt = GRAIN_UNITS[grain]
+    names = {"new_count": "New", "reactivated_count": "Reactivated", "lost_count": "Lost"}
+    long = frame.melt(id_vars="period", value_vars=list(names), var_name="movement", value_name="customers")
+    long["movement"] = long["movement"].map(names)
+    long["customers"] = long["customers"].where(long["movement"] != "Lost", -long["customers"])
+    x = _period_axis("period", grain)
+    when = alt.Tooltip("period:T", timeUnit=unit, title=grain.capitalize(), format=fmt)
+    bars = alt.Chart(long).mark_bar().encode(
+        x=x, y=alt.Y("customers:Q", title="Customers", axis=alt.Axis(format="~s")),
+        color=alt.Color("movement:N", title=None, scale=color_scale("movement", names.values()),
+                        legend=alt.Legend(orient="top")),
+        tooltip=[when, alt.Tooltip("movement:N", title="Movement"),
+                 alt.Tooltip("customers:Q", title="Customers", format=",")],
+    )
+    line = alt.Chart(frame).mark_line(color="#222", point=alt.OverlayMarkDef(color="#222"), strokeWidth=1.5).encode(
+        x=x, y="net_change_count:Q",
+        tooltip=[when, alt.Tooltip("net_change_count:Q", title="Net change", format="+,")],
+    )
+    return alt.layer(bars, line).properties(height=300)
+
+
+def churn_against_target(frame: pd.DataFrame) -> alt.LayerChart:
+    """Monthly churn rate (column `month`) with its target and red flag as dashed lines."""
+    names = {"churn_rate_pct": "Churn rate", "churn_target_pct": "Target", "churn_red_flag_pct": "Red flag"}
+    long = frame.melt(id_vars="month", value_vars=list(names), var_name="series", value_name="rate")
+    long["series"] = long["series"].map(names)
+    long = long.dropna(subset=["rate"])
+    x = _period_axis("month", "month")
+    y = alt.Y("rate:Q", title="Monthly churn", axis=alt.Axis(format=".1%"))
+    legend = alt.Legend(orient="top", symbolType="stroke", title=None)
+    lines = alt.Chart(long).mark_line().encode(
+        x=x, y=y,
+        color=alt.Color("series:N", legend=legend,
+                        scale=alt.Scale(domain=list(TARGET_COLORS), range=list(TARGET_COLORS.values()))),
+        strokeDash=alt.StrokeDash("series:N", legend=legend,
+                                  scale=alt.Scale(domain=list(TARGET_COLORS), range=[[1, 0], [6, 4], [2, 3]])),
+    )
+    points = alt.Chart(long).mark_point(filled=True, size=40).encode(
+        x=x, y=y, color=alt.Color("series:N", legend=None,
+                                  scale=alt.Scale(domain=list(TARGET_COLORS), range=list(TARGET_COLORS.values()))),
+        tooltip=[alt.Tooltip("month:T", timeUnit="yearmonth", title="Month", format="%b %Y"),
+                 alt.Tooltip("series:N", title="Line"), alt.Tooltip("rate:Q", title="Rate", format=".2%")],
+    )
+    return alt.layer(lines, points).properties(height=300)
+
+
+def grouped_bars(frame: pd.DataFrame, field: str, measures: dict[str, str], colors: dict[str, str], *,
+                 title: str, drill: bool = True) -> alt.Chart:
+    """Horizontal bars of several measures (column -> name) side by side per `field` value,
+    largest first measure on top; clicking a bar drills down on `field` when drill=True."""
+    order = frame.sort_values(next(iter(measures)), ascending=False)[field].tolist()
+    long = frame.melt(id_vars=field, value_vars=list(measures), var_name="measure", value_name="value")
+    long["measure"] = long["measure"].map(measures)
+    figure = alt.Chart(long).mark_bar().encode(
+        y=alt.Y(f"{field}:N", sort=order, title=None),
+        yOffset=alt.YOffset("measure:N", sort=list(measures.values())),
+        x=alt.X("value:Q", title=title, axis=alt.Axis(format="~s")),
+        color=alt.Color("measure:N", title=None, legend=alt.Legend(orient="top"),
+                        scale=alt.Scale(domain=list(measures.values()),
+                                        range=[colors[m] for m in measures.values()])),
+        tooltip=[alt.Tooltip(f"{field}:N", title=field.capitalize()), alt.Tooltip("measure:N", title="Measure"),
+                 alt.Tooltip("value:Q", title=title, format=",")],
+    ).properties(height=alt.Step(14))
+    return drillable(figure, field) if drill else figure
+
+
+def dot_plot(frame: pd.DataFrame, field: str, measures: dict[str, str], colors: dict[str, str], *,
+             title: str) -> alt.LayerChart:
+    """Several measures (column -> name) per `field` value as dots on a log axis joined by a line,
+    for values that span decades (a bar needs a zero a log axis does not have); largest first
+    measure on top; clicking a dot drills down on `field`."""
+    order = frame.sort_values(next(iter(measures)), ascending=False)[field].tolist()
+    long = frame.melt(id_vars=field, value_vars=list(measures), var_name="measure", value_name="value")
+    long["measure"] = long["measure"].map(measures)
+    long = long[long["value"] > 0]
+    y = alt.Y(f"{field}:N", sort=order, title=None)
+    x = alt.X("value:Q", title=f"{title} (log scale)", scale=alt.Scale(type="log"), axis=alt.Axis(format="~s"))
+    line = alt.Chart(long).mark_line(color="#c0c6cc", strokeWidth=2).encode(y=y, x=x, detail=f"{field}:N")
+    dots = alt.Chart(long).mark_circle(size=140, opacity=1).encode(
+        y=y, x=x,
+        color=alt.Color("measure:N", title=None, legend=alt.Legend(orient="top"),
+                        scale=alt.Scale(domain=list(measures.values()),
+                                        range=[colors[m] for m in measures.values()])),
+        tooltip=[alt.Tooltip(f"{field}:N", title=field.capitalize()), alt.Tooltip("measure:N", title="Measure"),
+                 alt.Tooltip("value:Q", title=title, format=",.0f")],
+    )
+    return alt.layer(line, drillable(dots, field)).properties(height=alt.Step(36))
+
+
+def stacked_bars(frame: pd.DataFrame, category: str, field: str, value: str, *, title: str,
+                 order: list | None = None, normalize: bool = False, drill: str | None = None) -> alt.Chart:
+    """Horizontal bars per `category`, stacked by `field` in its fixed colours (shares when
+    normalize=True); a click drills down on `drill` ("segment", ...) when given."""
+    figure = alt.Chart(frame).mark_bar().encode(
+        y=alt.Y(f"{category}:N", sort=order or "-x", title=None),
+        x=alt.X(f"sum({value}):Q", title=title, stack="normalize" if normalize else "zero",
+                axis=alt.Axis(format=".0%") if normalize else alt.Axis(format="~s", tickMinStep=1)),
+        color=alt.Color(f"{field}:N", title=None, scale=color_scale(field, frame[field]),
+                        legend=alt.Legend(orient="bottom", columns=3)),
+        tooltip=[alt.Tooltip(f"{category}:N", title=category.replace("_", " ").capitalize()),
+                 alt.Tooltip(f"{field}:N", title=field.replace("_", " ").capitalize()),
+                 alt.Tooltip(f"sum({value}):Q", title=title, format=",")],
+    ).properties(height=alt.Step(30))
+    return drillable(figure, drill) if drill else figure
+
+
+def value_bars(frame: pd.DataFrame, category: str, value: str, *, title: str, order: list | None = None,
+               axis_format: str = "~s", value_format: str = ",", color: str = "#5b6770") -> alt.Chart:
+    """Horizontal bars of `value` per `category` in one colour, in the given order or largest
+    first, with an axis format of their own (".0%" for shares). For categories that are not a
+    filter (bands of time away, payment methods): no drill-down."""
+    return alt.Chart(frame).mark_bar(color=color).encode(
+        y=alt.Y(f"{category}:N", sort=order or "-x", title=None),
+        x=alt.X(f"{value}:Q", title=title, axis=alt.Axis(format=axis_format)),
+        tooltip=[alt.Tooltip(f"{category}:N", title=category.replace("_", " ").capitalize()),
+                 alt.Tooltip(f"{value}:Q", title=title, format=value_format)],
+    ).properties(height=alt.Step(28))
+
+
+def pareto_bars(frame: pd.DataFrame, category: str, value: str, cumulative: str, *, title: str) -> alt.LayerChart:
+    """Pareto chart: bars of `value` per `category`, largest first, and the cumulative share
+    (a fraction) as a line on its own right-hand axis, with the 80 % mark."""
+    order = frame.sort_values(value, ascending=False)[category].tolist()
+    x = alt.X(f"{category}:N", sort=order, title=None, axis=alt.Axis(labelAngle=-30, labelOverlap=False, labelLimit=140))
+    tooltip = [alt.Tooltip(f"{category}:N", title=category.capitalize()),
+               alt.Tooltip(f"{value}:Q", title=title, format=","),
+               alt.Tooltip(f"{cumulative}:Q", title="Cumulative share", format=".1%")]
+    bars = alt.Chart(frame).mark_bar(color="#c62828").encode(x=x, y=alt.Y(f"{value}:Q", title=title), tooltip=tooltip)
+    share = alt.Scale(domain=[0, 1])
+    line = alt.Chart(frame).mark_line(color="#222", point=alt.OverlayMarkDef(color="#222")).encode(
+        x=x, y=alt.Y(f"{cumulative}:Q", title="Cumulative share", scale=share,
+                     axis=alt.Axis(format=".0%", orient="right")), tooltip=tooltip)
+    mark80 = alt.Chart(frame.head(1)).mark_rule(strokeDash=[4, 4], color="#888").encode(y=alt.datum(0.8))
+    return alt.layer(bars, alt.layer(line, mark80)).resolve_scale(y="independent").properties(height=300)
+
+
+def time_away_bars(frame: pd.DataFrame) -> alt.Chart:
+    """Win-backs per band of time away, in the bands' own order (column band_no)."""
+    return value_bars(frame, "time_away", "win_backs_count", title="Win-backs",
+                      order=frame.sort_values("band_no")["time_away"].tolist(), color="#81c784")
+
+
+def funnel(frame: pd.DataFrame) -> alt.LayerChart:
+    """The relationship funnel: one centred bar per stage (columns stage_no, stage,
+    reached_count, customers_count, conversion_pct), labelled on the right with the people who
+    reached it and the conversion from the previous stage."""
+    widest = max(float(frame["reached_count"].max()), 1.0)
+    frame = frame.sort_values("stage_no").assign(
+        left=lambda f: -f["reached_count"] / 2, right=lambda f: f["reached_count"] / 2,
+        text=lambda f: [f"{r:,.0f}" + ("" if pd.isna(c) else f" · {c:.0%} of previous")
+                        for r, c in zip(f["reached_count"], f["conversion_pct"])])
+    y = alt.Y("stage:N", sort=frame["stage"].tolist(), title=None)
+    x = alt.X("left:Q", axis=None, title=None, scale=alt.Scale(domain=[-widest / 2, widest * 1.25]))
+    bars = alt.Chart(frame).mark_bar().encode(
+        y=y, x=x, x2="right:Q",
+        color=alt.Color("stage:N", legend=None,
+                        scale=alt.Scale(domain=list(STAGE_COLORS), range=list(STAGE_COLORS.values()))),
+        tooltip=[alt.Tooltip("stage:N", title="Stage"),
+                 alt.Tooltip("reached_count:Q", title="Reached this stage", format=","),
+                 alt.Tooltip("customers_count:Q", title="At this stage now", format=","),
+                 alt.Tooltip("conversion_pct:Q", title="Conversion from previous", format=".1%")],
+    )
+    text = alt.Chart(frame).mark_text(align="left", dx=8, fontSize=13).encode(
+        y=y, x=alt.datum(widest / 2), text="text:N")
+    return alt.layer(bars, text).properties(height=alt.Step(56))
+
+
+def stage_mix(frame: pd.DataFrame) -> alt.Chart:
+    """Share of each relationship stage per segment (columns segment, stage, stage_no,
+    customers_count); a click on a segment's bar drills down on it."""
+    figure = alt.Chart(frame).mark_bar().encode(
+        y=alt.Y("segment:N", title=None),
+        x=alt.X("customers_count:Q", stack="normalize", title="Share of the segment", axis=alt.Axis(format=".0%")),
+        color=alt.Color("stage:N", title=None, legend=alt.Legend(orient="top"), sort=list(STAGE_COLORS),
+                        scale=alt.Scale(domain=list(STAGE_COLORS), range=list(STAGE_COLORS.values()))),
+        order=alt.Order("stage_no:Q"),
+        tooltip=[alt.Tooltip("segment:N", title="Segment"), alt.Tooltip("stage:N", title="Stage"),
+                 alt.Tooltip("customers_count:Q", title="People", format=","),
+                 alt.Tooltip("share_pct:Q", title="Share of the segment", format=".1%")],
+    ).properties(height=alt.Step(32))
+    return drillable(figure, "segment")
+
+
+def cohort_heatmap(frame: pd.DataFrame) -> alt.HConcatChart:
+    """Retention per acquisition cohort (rows) and months since acquisition (columns), with
+    each cohort's size beside it."""
+    y = alt.Y("cohort_month:O", timeUnit="yearmonth", title="Acquired in", axis=alt.Axis(format="%b %Y"))
+    cohort = alt.Tooltip("cohort_month:T", timeUnit="yearmonth", title="Cohort", format="%b %Y")
+    cells = alt.Chart(frame).mark_rect().encode(
+        x=alt.X("months_since:O", title="Months since acquisition", axis=alt.Axis(labelAngle=0)),
+        y=y,
+        color=alt.Color("retention_pct:Q", title="Still active", scale=alt.Scale(scheme="blues"),
+                        legend=alt.Legend(format=".0%")),
+        tooltip=[cohort, alt.Tooltip("months_since:O", title="Months since acquisition"),
+                 alt.Tooltip("retained_count:Q", title="Still active", format=","),
+                 alt.Tooltip("cohort_size_count:Q", title="Cohort size", format=","),
+                 alt.Tooltip("retention_pct:Q", title="Retention", format=".1%")],
+    ).properties(height=alt.Step(16), width=alt.Step(18))
+    sizes = alt.Chart(frame.drop_duplicates("cohort_month")).mark_bar(color="#9aa5b1").encode(
+        y=alt.Y("cohort_month:O", timeUnit="yearmonth", axis=None),
+        x=alt.X("cohort_size_count:Q", title="Cohort size", axis=alt.Axis(format="~s", tickCount=3)),
+        tooltip=[cohort, alt.Tooltip("cohort_size_count:Q", title="Cohort size", format=",")],
+    ).properties(height=alt.Step(16), width=90)
+    return alt.hconcat(cells, sizes, spacing=6)
+
+
+def pareto_curve(frame: pd.DataFrame) -> alt.LayerChart:
+    """Cumulative share of revenue over the share of customers ranked by revenue, with the
+    equality diagonal and the 20 % mark."""
+    share = {"scale": alt.Scale(domain=[0, 1]), "axis": alt.Axis(format=".0%")}
+    curve = alt.Chart(frame).mark_line(color="#1f3b73", strokeWidth=2.5).encode(
+        x=alt.X("customers_share_pct:Q", title="Customers, ranked by revenue", **share),
+        y=alt.Y("revenue_share_pct:Q", title="Share of revenue", **share),
+        tooltip=[alt.Tooltip("customers_share_pct:Q", title="Top customers", format=".0%"),
+                 alt.Tooltip("revenue_share_pct:Q", title="Share of revenue", format=".1%")],
+    )
+    diagonal = alt.Chart(pd.DataFrame({"x": [0, 1], "y": [0, 1]})).mark_line(
+        strokeDash=[4, 4], color="#9aa5b1").encode(x="x:Q", y="y:Q")
+    mark20 = alt.Chart(pd.DataFrame({"x": [0.2]})).mark_rule(strokeDash=[2, 3], color="#c62828").encode(x="x:Q")
+    return alt.layer(diagonal, mark20, curve).properties(height=320)
+
+
+def rfm_heatmap(frame: pd.DataFrame) -> alt.FacetChart:
+    """Share of a segment's customers per purchase-frequency band (columns) and average-order-value
+    band (rows), one small grid per segment; a click on a cell drills down on its segment."""
+    figure = alt.Chart(frame).mark_rect().encode(
+        x=alt.X("frequency:O", title="Orders in the period",
+                sort=frame.sort_values("frequency_no")["frequency"].unique().tolist(),
+                axis=alt.Axis(labelAngle=-40, labelOverlap=False)),
+        y=alt.Y("order_value:O", title="Average order value",
+                sort=frame.sort_values("order_value_no", ascending=False)["order_value"].unique().tolist()),
+        color=alt.Color("share_pct:Q", title="Share of segment", scale=alt.Scale(scheme="oranges"),
+                        legend=alt.Legend(format=".0%", orient="top", gradientLength=240)),
+        tooltip=[alt.Tooltip("segment:N", title="Segment"), alt.Tooltip("frequency:O", title="Orders"),
+                 alt.Tooltip("order_value:O", title="Average order value"),
+                 alt.Tooltip("customers_count:Q", title="Customers", format=","),
+                 alt.Tooltip("share_pct:Q", title="Share of the segment", format=".1%"),
+                 alt.Tooltip("revenue_amount:Q", title="Revenue", format=",.0f")],
+    ).properties(width=180, height=150)
+    return drillable(figure, "segment").facet(column=alt.Column("segment:N", title=None))

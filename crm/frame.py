@@ -29,6 +29,8 @@ PAGES = [
     ("pages/3_Channels.py", "Channels", ":material/hub:"),
     ("pages/4_Scorecard.py", "Scorecard", ":material/target:"),
     ("pages/5_Service_quality.py", "Service quality", ":material/support_agent:"),
+    ("pages/1_Acquisition_and_loss.py", "Acquisition & loss", ":material/swap_vert:"),
+    ("pages/2_Lifecycle.py", "Lifecycle", ":material/autorenew:"),
     ("pages/9_Definitions.py", "Definitions", ":material/menu_book:"),
 ]
 FILTER_LABELS = {"regions": "Regions", "segments": "Segments", "channels": "Channels"}

@@ -70,3 +70,18 @@ def by_value(run, values: dict, filter_name: str, options: list[str]) -> pd.Data
     field = LIST_FILTERS[filter_name]
     rows = [{field: value, **run("kpis", {**values, filter_name: [value]}).iloc[0].to_dict()} for value in selected]
     return pd.DataFrame(rows)
+
+
+# Tiles of the Acquisition & loss page (the `kpis` query) and of the Lifecycle page (`pareto_share`).
+ACQUISITION = [k for k in HEADLINE if k.column in ("new_count", "reactivated_count", "lost_count", "churn_rate_pct")]
+PARETO = [
+    Kpi("top20_share_pct", "Top 20 % share of revenue",
+        "Revenue of the top 20 % of customers (the ceil(0.2 × n) of the n customers who ordered in the "
+        "period, with the most revenue in it) / all revenue of the period: the Pareto law measured.",
+        query="pareto_share"),
+    Kpi("customers_count", "Customers who ordered", "Customers with at least one order in the period.",
+        query="pareto_share"),
+    Kpi("top20_revenue_amount", "Revenue of the top 20 %", "Revenue in the period of its top 20 % of customers.",
+        query="pareto_share"),
+    Kpi("revenue_amount", "Revenue", "Sum of the order amounts in the period.", query="pareto_share"),
+]
