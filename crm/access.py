@@ -50,7 +50,14 @@ class Scope:
         return [r for r in selected if r in self.regions] or list(self.regions)
 
     def clamp(self, values: dict) -> dict:
-        return {**values, "regions": self.clamp_regions(values.get("regions", []))} if "regions" in values else values
+        """Parameter values this user may query with: regions clamped, and no searching by
+        personal data (a query's `search_names`) for roles that may not see it."""
+        clamped = dict(values)
+        if "regions" in values:
+            clamped["regions"] = self.clamp_regions(values["regions"])
+        if not self.personal_data:
+            clamped["search_names"] = False
+        return clamped
 
     @property
     def description(self) -> str:

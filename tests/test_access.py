@@ -150,3 +150,9 @@ def test_the_access_log_records_page_views_for_the_admin(app_env):
     log = at.dataframe[0].value
     ana = log[log["user"] == "ana.garcia@example.com"].iloc[0]
     assert (ana["role"], ana["page"]) == ("sales_manager", "overview") and "DACH" in ana["filters"]
+
+
+def test_roles_without_personal_data_cannot_search_by_it():
+    analyst = access.scope_for(ROLES, "analyst@example.com")
+    assert analyst.clamp({"regions": [], "search_names": True})["search_names"] is False
+    assert access.scope_for(ROLES, "ceo@example.com").clamp({"search_names": True})["search_names"] is True
