@@ -20,17 +20,17 @@ from crm.filters import LIST_FILTERS, PERIODS, Filters
 # (script path relative to dashboard.py, label, icon). Classic pages/ mode, auto nav hidden.
 PAGES = [
     ("dashboard.py", "Overview", ":material/dashboard:"),
-    ("pages/7_Query_library.py", "Query library", ":material/library_books:"),
-    ("pages/8_Access_log.py", "Access log", ":material/policy:"),
-    ("pages/8_Data.py", "Data", ":material/database:"),
-    ("pages/6_Segment.py", "Segment detail", ":material/pie_chart:"),
-    ("pages/6_Channel.py", "Channel detail", ":material/call_split:"),
-    ("pages/6_Customers.py", "Customers", ":material/groups:"),
+    ("pages/1_Acquisition_and_loss.py", "Acquisition & loss", ":material/swap_vert:"),
+    ("pages/2_Lifecycle.py", "Lifecycle", ":material/autorenew:"),
     ("pages/3_Channels.py", "Channels", ":material/hub:"),
     ("pages/4_Scorecard.py", "Scorecard", ":material/target:"),
     ("pages/5_Service_quality.py", "Service quality", ":material/support_agent:"),
-    ("pages/1_Acquisition_and_loss.py", "Acquisition & loss", ":material/swap_vert:"),
-    ("pages/2_Lifecycle.py", "Lifecycle", ":material/autorenew:"),
+    ("pages/6_Segment.py", "Segment detail", ":material/pie_chart:"),
+    ("pages/6_Channel.py", "Channel detail", ":material/call_split:"),
+    ("pages/6_Customers.py", "Customers", ":material/groups:"),
+    ("pages/7_Query_library.py", "Query library", ":material/library_books:"),
+    ("pages/8_Data.py", "Data", ":material/database:"),
+    ("pages/8_Access_log.py", "Access log", ":material/policy:"),
     ("pages/9_Definitions.py", "Definitions", ":material/menu_book:"),
 ]
 FILTER_LABELS = {"regions": "Regions", "segments": "Segments", "channels": "Channels"}
