@@ -1,0 +1,143 @@
+"""Service quality: complaints against the service levels, satisfaction, and staff training."""
+import streamlit as st
+
+from crm import charts, data, scorecard, ui
+from crm.filters import COMPARISONS
+from crm.frame import frame
+from crm.kpis import Kpi
+
+page = frame("Service quality", ":material/support_agent:")
+
+COMPLAINTS, SATISFACTION, TRAINING = "complaints_summary", "satisfaction_summary", "training_summary"
+COMPLAINT_TILES = [
+    Kpi("received_count", "Complaints received", "Complaints received in the period.", lower_is_better=True,
+        query=COMPLAINTS),
+    Kpi("answered_count", "Answered", "Complaints received in the period that have a first response (as of the "
+        "data date).", query=COMPLAINTS),
+    Kpi("resolved_count", "Resolved", "Complaints received in the period that have a resolution.", query=COMPLAINTS),
+    Kpi("rewarded_count", "Rewarded", "Complaints received in the period that led to an improvement and were "
+        "rewarded.", query=COMPLAINTS),
+    Kpi("backlog_count", "Open at period end", "Complaints, received whenever, not resolved at the end of the "
+        "period's last day.", lower_is_better=True, query=COMPLAINTS),
+]
+TIME_TILES = [
+    Kpi("first_response_median_hours", "First response, median", "Median hours from receipt to the first "
+        "response, of the complaints received in the period and answered.", lower_is_better=True, query=COMPLAINTS),
+    Kpi("first_response_p90_hours", "First response, 90th pct.", "90 % of the answered complaints had a first "
+        "response within this many hours.", lower_is_better=True, query=COMPLAINTS),
+    Kpi("answered_in_time_pct", "Answered within level", "Complaints answered within the service level / those "
+        "answered or whose deadline has passed.", query=COMPLAINTS),
+    Kpi("resolution_median_days", "Resolution, median", "Median days from receipt to resolution, of the complaints "
+        "received in the period and resolved.", lower_is_better=True, query=COMPLAINTS),
+    Kpi("resolution_p90_days", "Resolution, 90th pct.", "90 % of the resolved complaints were resolved within "
+        "this many days.", lower_is_better=True, query=COMPLAINTS),
+    Kpi("resolved_in_time_pct", "Resolved within level", "Complaints resolved within the service level / those "
+        "resolved or whose deadline has passed.", query=COMPLAINTS),
+]
+SATISFACTION_TILES = [
+    Kpi("nps_score", "NPS", "% promoters (9–10) − % detractors (0–6) of the survey answers in the period.",
+        query=SATISFACTION),
+    Kpi("nps_responses_count", "NPS answers", "Survey answers with an NPS score.", query=SATISFACTION),
+    Kpi("csat_score", "CSAT", "Average satisfaction score (1–5) of the survey answers in the period.",
+        query=SATISFACTION),
+    Kpi("csat_responses_count", "CSAT answers", "Survey answers with a satisfaction score.", query=SATISFACTION),
+]
+TRAINING_TILES = [
+    Kpi("trained_share_pct", "Staff trained in CRM", "Customer-facing staff employed on the period's last day "
+        "who took a course in the 12 months before it / all of them.", query=TRAINING),
+    Kpi("customer_facing_count", "Customer-facing staff", "Customer-facing staff employed on the period's last day.",
+        query=TRAINING),
+    Kpi("training_per_employee_hours", "Training per employee", "Course hours taken in the period / staff "
+        "employed in it.", query=TRAINING),
+    Kpi("training_hours", "Training hours", "Course hours taken in the period by all staff.", query=TRAINING),
+]
+options = data.filter_options()
+
+st.header("Complaints")
+with st.spinner("Counting complaints…"):
+    complaints = page.run(COMPLAINTS).iloc[0]
+    complaints_before = page.run(COMPLAINTS, previous=True).iloc[0]
+    monthly = scorecard.series(data.run, COMPLAINTS, page.values)
+ui.kpi_tiles(page, COMPLAINT_TILES, complaints, complaints_before, monthly.tail(12), per_row=5)
+ui.kpi_tiles(page, TIME_TILES, complaints, complaints_before, monthly.tail(12), per_row=3)
+response_level, resolution_level = complaints.response_within_hours, complaints.resolution_within_days
+st.caption(f"Service levels: first response within **{response_level:.0f} hours**, resolution within "
+           f"**{resolution_level:.0f} days** of receipt (set in `queries/service/complaints_summary.sql`). Counts "
+           "are of the complaints received in the period, in their state on the as-of date; changes compare with "
+           f"the {COMPARISONS[page.filters.compare].lower()}.")
+
+if complaints.received_count == 0:
+    ui.empty("No complaints were received in the selected period and filters.")
+else:
+    by_channel = scorecard.by_value(data.run, COMPLAINTS, page.values, "channels", options["channels"])
+    left, right = st.columns(2)
+    with left.container(border=True):
+        st.subheader("By category")
+        ui.chart(charts.complaint_states(page.run("complaints_by_category"), "category"))
+    with right.container(border=True):
+        st.subheader("By channel")
+        ui.chart(charts.complaint_states(by_channel[by_channel.received_count > 0], "channel", drill=True),
+                 key="service_complaint_channels", drill="channel")
+    left, right = st.columns(2)
+    with left.container(border=True):
+        st.subheader("First response time")
+        ui.chart(charts.against_level(
+            monthly, {"first_response_median_hours": "Median", "first_response_p90_hours": "90th percentile"},
+            response_level, title="Hours", level_label=f"service level {response_level:.0f} h"))
+    with right.container(border=True):
+        st.subheader("Resolution time")
+        ui.chart(charts.against_level(
+            monthly, {"resolution_median_days": "Median", "resolution_p90_days": "90th percentile"},
+            resolution_level, title="Days", level_label=f"service level {resolution_level:.0f} days"))
+    with st.container(border=True):
+        st.subheader("Backlog")
+        ui.chart(charts.backlog(monthly))
+        st.caption("Bars: complaints received in the month. Line: complaints open (not resolved) at the month's end, "
+                   "whenever they were received.")
+
+st.header("Satisfaction")
+satisfaction = page.run(SATISFACTION).iloc[0]
+satisfaction_before = page.run(SATISFACTION, previous=True).iloc[0]
+surveys = scorecard.series(data.run, SATISFACTION, page.values)
+ui.kpi_tiles(page, SATISFACTION_TILES, satisfaction, satisfaction_before, surveys.tail(12), per_row=4)
+if satisfaction.nps_responses_count + satisfaction.csat_responses_count == 0:
+    ui.empty("No survey answers in the selected period and filters.")
+else:
+    left, right = st.columns(2)
+    with left.container(border=True):
+        st.subheader("NPS per month")
+        ui.chart(charts.monthly_score(surveys, "nps_score", "nps_responses_count", title="NPS"))
+    with right.container(border=True):
+        st.subheader("CSAT per month")
+        ui.chart(charts.monthly_score(surveys, "csat_score", "csat_responses_count", title="CSAT (1–5)"))
+    by_segment = scorecard.by_value(data.run, SATISFACTION, page.values, "segments", options["segments"])
+    by_channel = scorecard.by_value(data.run, SATISFACTION, page.values, "channels", options["channels"])
+    by_channel = by_channel[by_channel.nps_responses_count + by_channel.csat_responses_count > 0]
+    for field, frame_ in (("segment", by_segment), ("channel", by_channel)):
+        left, right = st.columns(2)
+        with left.container(border=True):
+            st.subheader(f"NPS by {field}")
+            ui.chart(charts.breakdown_with_count(frame_, field, "nps_score", "nps_responses_count", title="NPS"),
+                     key=f"service_nps_{field}", drill=field)
+        with right.container(border=True):
+            st.subheader(f"CSAT by {field}")
+            ui.chart(charts.breakdown_with_count(frame_, field, "csat_score", "csat_responses_count", title="CSAT",
+                                                 value_format=".2f"),
+                     key=f"service_csat_{field}", drill=field)
+    st.caption("Hover a bar for the number of answers behind it. A survey's channel is its own, else the channel "
+               "the customer was acquired through.")
+
+st.header("Staff training")
+training = page.run(TRAINING).iloc[0]
+training_before = page.run(TRAINING, previous=True).iloc[0]
+training_trend = scorecard.series(data.run, TRAINING, page.values, last=12)
+ui.kpi_tiles(page, TRAINING_TILES, training, training_before, training_trend, per_row=4)
+by_region = scorecard.by_value(data.run, TRAINING, page.values, "regions", options["regions"])
+with st.container(border=True):
+    st.subheader("Customer-facing staff trained in CRM, by region")
+    ui.chart(charts.breakdown_with_count(by_region[by_region.customer_facing_count > 0], "region", "trained_share_pct",
+                                         "customer_facing_count", title="Trained share", value_format=".1%",
+                                         axis_format="%"),
+             key="service_training_regions", drill="region")
+st.caption("Staff and training follow the region filter only: staff have no segment or channel, so the segment "
+           "and channel filters do not apply to this section.")

@@ -1,0 +1,20 @@
+-- title: Channel cost as a share of revenue
+-- description: One row: channel cost (acquisition + service costs of the months overlapping
+--   the period), revenue (sum of order amounts in the period) and the cost share = channel
+--   cost / revenue. Costs are not split by segment, so the segment filter applies to neither
+--   part; region and channel filters apply to both (the order's own channel).
+WITH costs AS (
+    SELECT sum(acquisition_cost + service_cost) AS channel_cost_amount
+    FROM channel_costs
+    WHERE month BETWEEN date_trunc('month', $start_date) AND $end_date
+      AND in_filter($regions, region) AND in_filter($channels, channel)
+),
+revenue AS (
+    SELECT sum(amount) AS revenue_amount
+    FROM order_facts
+    WHERE ordered_on BETWEEN $start_date AND $end_date
+      AND in_filter($regions, region) AND in_filter($channels, channel)
+)
+SELECT c.channel_cost_amount, r.revenue_amount,
+       c.channel_cost_amount / nullif(r.revenue_amount, 0) AS channel_cost_share_pct
+FROM costs c, revenue r
