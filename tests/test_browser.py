@@ -21,6 +21,7 @@ if not CHROMIUM:
     pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)
 
 sync_api = pytest.importorskip("playwright.sync_api")
+expect = sync_api.expect
 from crm.frame import PAGES as NAVIGATION  # noqa: E402
 
 # Label -> URL path: classic pages are served at their file name without the number prefix.
@@ -88,22 +89,28 @@ def test_page_opens_without_exception(server, browser, name):
     page.close()
 
 
+def first_tile_of(browser, url: str) -> str:
+    """The first KPI tile's value when `url` is opened afresh: the expected value of a view."""
+    page = open_page(browser, url)
+    value = page.locator("[data-testid='stMetricValue']").first.inner_text()
+    page.close()
+    return value
+
+
 def test_a_sidebar_filter_changes_the_url_and_the_tiles_and_survives_a_reload(server, browser):
+    everyone, households = first_tile_of(browser, server), first_tile_of(browser, f"{server}/?segment=Household")
+    assert everyone != households
     page = open_page(browser, server)
     tile = page.locator("[data-testid='stMetricValue']").first
-    everyone = tile.inner_text()
     page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").nth(1).click()
     page.get_by_role("option", name="Household").click()
     page.keyboard.press("Escape")
     page.wait_for_url("**segment=Household**", timeout=30_000)
-    page.wait_for_function("(old) => document.querySelector(\"[data-testid='stMetricValue']\").innerText !== old",
-                           arg=everyone, timeout=30_000)
-    households = tile.inner_text()
+    expect(tile).to_have_text(households, timeout=30_000)
     page.reload()
     page.get_by_text("data as of").first.wait_for(timeout=60_000)
-    page.wait_for_timeout(1500)
     assert "segment=Household" in page.url
-    assert tile.inner_text() == households
+    expect(tile).to_have_text(households, timeout=30_000)
     page.close()
 
 
@@ -115,29 +122,21 @@ def click_bar(page, chart_title: str, category: str) -> None:
     page.mouse.click(box["x"] + box["width"] + 40, box["y"] + box["height"] / 2)
 
 
-def test_clicking_a_bar_filters_by_it(server, browser):
+def test_clicking_a_bar_filters_by_it_and_back_restores(server, browser):
+    everyone, households = first_tile_of(browser, server), first_tile_of(browser, f"{server}/?segment=Household")
     page = open_page(browser, server)
     tile = page.locator("[data-testid='stMetricValue']").first
-    everyone = tile.inner_text()
     click_bar(page, "Revenue by segment", "Household")
     page.wait_for_url("**segment=Household**", timeout=30_000)
-    wait_for_tile_change(page, everyone)
-    assert page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").nth(1).inner_text().endswith("Household")
-    households = tile.inner_text()
+    expect(tile).to_have_text(households, timeout=30_000)
+    expect(page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").nth(1)).to_contain_text("Household")
     page.go_back()  # Back restores the previous view: URL, filter and tiles
     page.wait_for_function("() => !location.search.includes('segment=')", timeout=30_000)
-    wait_for_tile_change(page, households)
-    assert tile.inner_text() == everyone
+    expect(tile).to_have_text(everyone, timeout=30_000)
     page.go_forward()
     page.wait_for_url("**segment=Household**", timeout=30_000)
-    wait_for_tile_change(page, everyone)
-    assert tile.inner_text() == households
+    expect(tile).to_have_text(households, timeout=30_000)
     page.close()
-
-
-def wait_for_tile_change(page, old: str) -> None:
-    page.wait_for_function("(old) => document.querySelector(\"[data-testid='stMetricValue']\").innerText !== old",
-                           arg=old, timeout=30_000)
 
 
 def test_navigation_keeps_the_filters_in_the_url(server, browser):
