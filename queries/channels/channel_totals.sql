@@ -9,8 +9,7 @@
 WITH period_costs AS (  -- a month's cost spread evenly over its days: the part inside the period
     SELECT month, channel, region,
            acquisition_cost * in_period AS acquisition_cost, service_cost * in_period AS service_cost
-    FROM (SELECT *, (least(last_day(month), $end_date) - greatest(month, $start_date) + 1) / day(last_day(month))
-                      AS in_period
+    FROM (SELECT *, month_share(month, $start_date, $end_date) AS in_period
           FROM channel_costs WHERE month BETWEEN date_trunc('month', $start_date) AND $end_date)
 ),
 costs AS (
