@@ -1,10 +1,11 @@
-"""Command line: python -m crm {build-demo, query, check, settings}."""
+"""Command line: python -m crm {build-demo, import, query, check, settings}."""
 from __future__ import annotations
 
 import argparse
 import json
 import sys
 import time
+from pathlib import Path
 
 from crm import catalog, settings, warehouse
 from crm.filters import default_values
@@ -18,6 +19,11 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--customers", type=int, default=settings.get("demo_customers"))
     build.add_argument("--seed", type=int, default=settings.get("demo_seed"))
 
+    load = commands.add_parser("import", help="import CRM exports (one CSV/Parquet file per table) from a folder")
+    load.add_argument("folder", type=Path, help="folder with customers.csv and optional orders.csv, ...")
+    load.add_argument("--inactive-after-days", type=int, default=settings.get("inactive_after_days"), metavar="N",
+                      help="customers without lost_on are lost N days after their last order")
+
     query = commands.add_parser("query", help="run a query file on the current warehouse")
     query.add_argument("name", help="query id (the file name without .sql)")
     query.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
@@ -29,7 +35,8 @@ def main(argv: list[str] | None = None) -> int:
 
     args = parser.parse_args(argv)
     try:
-        return {"build-demo": _build_demo, "query": _query, "check": _check, "settings": _settings}[args.command](args)
+        return {"build-demo": _build_demo, "import": _import, "query": _query, "check": _check,
+                "settings": _settings}[args.command](args)
     except (catalog.QueryFileError, warehouse.WarehouseError, warehouse.QueryError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
@@ -47,6 +54,22 @@ def _build_demo(args) -> int:
     path = demo.build(settings.get("data_dir"), customers=args.customers, seed=args.seed,
                       inactive_after_days=settings.get("inactive_after_days"), progress=_progress_printer())
     print(f"\nbuilt {path} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    return 0
+
+
+def _import(args) -> int:
+    from crm import importer
+    say = lambda line: print(line, file=sys.stderr, flush=True)  # noqa: E731
+    try:
+        result = importer.run(args.folder, settings.get("data_dir"), inactive_after_days=args.inactive_after_days,
+                              say=say)
+    except importer.ImportRefused as refused:
+        for problem in refused.errors:
+            say(f"error: {problem}")
+        say(f"import refused: {refused}")
+        return 1
+    print(f"imported {sum(result.rows.values()):,} rows from {len(result.rows)} file(s) with {len(result.warnings)} "
+          f"warning(s) in {result.seconds:.1f} s; the app now serves {result.path.name}")
     return 0
 
 
