@@ -86,7 +86,24 @@ def execute(query: catalog.Query, values: dict) -> warehouse.Result:
 
 def run(query_id: str, values: dict) -> pd.DataFrame:
     """Run a query file with the shared parameter values (only the ones it uses are bound)."""
-    return execute(catalog.get(query_id), values).frame
+    return execute(_parsed(query_id), values).frame
+
+
+_parsed_files: dict[tuple[Path, str], tuple[Path, int, catalog.Query]] = {}
+
+
+def _parsed(query_id: str) -> catalog.Query:
+    """catalog.get, parsed again only when the file changed: pages run dozens of queries per rerun."""
+    key = (settings.get("queries_dir"), query_id)
+    known = _parsed_files.get(key)
+    try:
+        if known and known[0].stat().st_mtime_ns == known[1]:
+            return known[2]
+    except FileNotFoundError:  # moved or deleted: look it up again
+        pass
+    query = catalog.get(query_id)
+    _parsed_files[key] = (query.path, query.path.stat().st_mtime_ns, query)
+    return query
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

@@ -54,21 +54,25 @@ def months_of(start: dt.date, end: dt.date, last: int = 12) -> list[tuple[dt.dat
 
 
 def series(run, values: dict, last: int = 12) -> pd.DataFrame:
-    """The `kpis` query for each month of the period (the sparklines): the same definitions
-    month by month. `run(query_id, values)` runs a query."""
-    rows = []
-    for start, end in months_of(values["start_date"], values["end_date"], last):
-        row = run("kpis", {**values, "start_date": start, "end_date": end}).iloc[0].to_dict()
-        rows.append({"month": start, **row})
-    return pd.DataFrame(rows)
+    """The KPIs for each of the last `last` months of the period (the sparklines): the same
+    definitions month by month, from the one `kpis_monthly` query. `run(query_id, values)`
+    runs a query. month = the first day of each month's window (clipped to the period)."""
+    frame = run("kpis_monthly", values).tail(last).reset_index(drop=True)
+    frame["month"] = [max(month.date(), values["start_date"]) for month in frame["month"]]
+    return frame
 
 
 def by_value(run, values: dict, filter_name: str, options: list[str]) -> pd.DataFrame:
-    """The `kpis` query once per value of a list filter (regions, segments or channels), within
-    the current selection: the same definitions for every slice. One row per value."""
-    selected = values[filter_name] or options
+    """The KPIs for each value of a list filter (regions, segments or channels) within the current
+    selection, as if that one value were selected: the same definitions for every slice. One row
+    per value, from the one `kpis_breakdown` query (shared by the three filters); a value without
+    any data there gets the `kpis` query of its own (zeros, or the costs a segment still carries)."""
     field = LIST_FILTERS[filter_name]
-    rows = [{field: value, **run("kpis", {**values, filter_name: [value]}).iloc[0].to_dict()} for value in selected]
+    found = run("kpis_breakdown", values)
+    found = found[found["dimension"] == filter_name].drop(columns="dimension").set_index("value")
+    rows = [{field: value, **(found.loc[value].to_dict() if value in found.index
+                              else run("kpis", {**values, filter_name: [value]}).iloc[0].to_dict())}
+            for value in values[filter_name] or options]
     return pd.DataFrame(rows)
 
 

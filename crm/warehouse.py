@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import os
 import re
+import shutil
 import threading
 import time
 from dataclasses import dataclass
@@ -31,6 +32,12 @@ STORAGE_VERSION = "v1.2.0"
 SORT_KEYS = {"orders": "ordered_on", "interactions": "interacted_on", "complaints": "received_at",
              "surveys": "answered_on", "channel_costs": "month", "leads": "contacted_on"}
 Progress = Callable[[float, str], None]
+# DuckDB's memory while building: larger sorts and joins spill to a temporary folder beside the
+# warehouse, so memory stays bounded (unbounded, sorting 40M demo interactions took 5 GiB).
+BUILD_MEMORY_LIMIT = "2GB"
+# The app's reader: DuckDB keeps blocks it read in memory up to this limit (by default 80 % of
+# RAM); heavy queries spill to `<warehouse>.tmp`. Keeps the app process within about 1.2 GiB.
+READER_MEMORY_LIMIT = "768MB"
 
 
 class WarehouseError(Exception):
@@ -65,7 +72,8 @@ def build(chunks: Iterable[tuple[str, object]], data_dir: Path, *, source: str,
     data_dir = Path(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
     path = data_dir / f"warehouse-{dt.datetime.now():%Y%m%d-%H%M%S-%f}.duckdb"
-    con = duckdb.connect()
+    spill = path.with_suffix(".tmp")
+    con = duckdb.connect(config={"memory_limit": BUILD_MEMORY_LIMIT, "temp_directory": str(spill)})
     try:
         con.execute(f"ATTACH {_quoted(path)} AS wh (STORAGE_VERSION '{STORAGE_VERSION}')")
         # Chunks land unsorted in a staging file on disk (bounded memory), then go sorted into wh.
@@ -74,8 +82,7 @@ def build(chunks: Iterable[tuple[str, object]], data_dir: Path, *, source: str,
         _load_base_tables(con, chunks, progress)
         con.execute("DETACH staging")
         _remove(_staging(path))
-        progress(0.8, "Building marts")
-        _build_marts(con, source=source, inactive_after_days=inactive_after_days)
+        _build_marts(con, source=source, inactive_after_days=inactive_after_days, progress=progress)
         _store_import_log(con, import_log)
         con.execute("CHECKPOINT wh")
         con.execute("USE memory")
@@ -84,8 +91,10 @@ def build(chunks: Iterable[tuple[str, object]], data_dir: Path, *, source: str,
         con.close()
         _remove(path)
         _remove(_staging(path))
+        shutil.rmtree(spill, ignore_errors=True)
         raise
     con.close()
+    shutil.rmtree(spill, ignore_errors=True)
     _point_to(data_dir, path)
     _remove_old_versions(data_dir, keep=path, versions=settings.get("keep_versions"))
     progress(1.0, "Warehouse ready")
@@ -115,10 +124,12 @@ def _load_base_tables(con, chunks, progress: Progress) -> None:
         con.execute(f"INSERT INTO wh.{name} SELECT * FROM staging.{name}{order}")
 
 
-def _build_marts(con, *, source: str, inactive_after_days: int | None) -> None:
+def _build_marts(con, *, source: str, inactive_after_days: int | None, progress: Progress) -> None:
     params = {"source": source, "built_at": dt.datetime.now(dt.timezone.utc).replace(tzinfo=None),
               "inactive_after_days": inactive_after_days}
-    for path in mart_files():
+    marts = mart_files()
+    for i, path in enumerate(marts):
+        progress(0.8 + 0.2 * i / len(marts), f"Building {path.stem.split('_', 1)[-1]}")
         sql = path.read_text()
         used = {name: value for name, value in params.items() if f"${name}" in sql}
         try:
@@ -179,7 +190,8 @@ def connect(path: Path):
     """A read-only, locked-down connection to one warehouse version (share it; query via cursors)."""
     # Set at open time: a second connect to the same file in this process shares the instance.
     return duckdb.connect(str(path), read_only=True,
-                          config={"enable_external_access": False, "lock_configuration": True})
+                          config={"enable_external_access": False, "lock_configuration": True,
+                                  "memory_limit": READER_MEMORY_LIMIT})
 
 
 @dataclass(frozen=True)

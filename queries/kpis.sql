@@ -5,34 +5,38 @@
 --   active customers at start and end; NPS = % promoters (9-10) - % detractors (0-6) of
 --   the survey answers in the period; channel cost = acquisition + service costs of the
 --   months overlapping the period (costs are not split by segment).
-WITH spells AS (
-    SELECT start_on, end_on, is_reactivation FROM customer_spells
-    WHERE in_filter($regions, region) AND in_filter($segments, segment) AND in_filter($channels, channel)
-),
-movements AS (
+-- Reads the marts built with the warehouse (movements_daily, spell_ends, revenue_daily,
+-- survey_daily), so it costs the same whatever the number of orders.
+WITH movements AS (  -- active on day d = spells started before d - spells ended before d
     SELECT
-        count(*) FILTER (WHERE start_on < $start_date AND (end_on IS NULL OR end_on >= $start_date)) AS active_start_count,
-        count(*) FILTER (WHERE start_on <= $end_date AND (end_on IS NULL OR end_on > $end_date)) AS active_end_count,
-        count(*) FILTER (WHERE NOT is_reactivation AND start_on BETWEEN $start_date AND $end_date) AS new_count,
-        count(*) FILTER (WHERE is_reactivation AND start_on BETWEEN $start_date AND $end_date) AS reactivated_count,
-        count(*) FILTER (WHERE end_on BETWEEN $start_date AND $end_date) AS lost_count,
-        count(*) FILTER (WHERE start_on < $start_date AND end_on BETWEEN $start_date AND $end_date) AS lost_from_start_count
-    FROM spells
+        coalesce(sum(new_count + reactivated_count - lost_count) FILTER (WHERE day < $start_date), 0) AS active_start_count,
+        coalesce(sum(new_count + reactivated_count - lost_count) FILTER (WHERE day <= $end_date), 0) AS active_end_count,
+        coalesce(sum(new_count) FILTER (WHERE day BETWEEN $start_date AND $end_date), 0) AS new_count,
+        coalesce(sum(reactivated_count) FILTER (WHERE day BETWEEN $start_date AND $end_date), 0) AS reactivated_count,
+        coalesce(sum(lost_count) FILTER (WHERE day BETWEEN $start_date AND $end_date), 0) AS lost_count
+    FROM movements_daily
+    WHERE day <= $end_date
+      AND in_filter($regions, region) AND in_filter($segments, segment) AND in_filter($channels, channel)
+),
+lost_from_start AS (
+    SELECT coalesce(sum(spells_count), 0) AS lost_from_start_count
+    FROM spell_ends
+    WHERE end_on BETWEEN $start_date AND $end_date AND start_on < $start_date
+      AND in_filter($regions, region) AND in_filter($segments, segment) AND in_filter($channels, channel)
 ),
 revenue AS (
-    SELECT coalesce(sum(amount), 0) AS revenue_amount, count(*) AS orders_count
-    FROM order_facts
-    WHERE ordered_on BETWEEN $start_date AND $end_date
+    SELECT coalesce(sum(revenue_amount), 0) AS revenue_amount, coalesce(sum(orders_count), 0) AS orders_count
+    FROM revenue_daily
+    WHERE day BETWEEN $start_date AND $end_date
       AND in_filter($regions, region) AND in_filter($segments, segment) AND in_filter($channels, channel)
 ),
 nps AS (
-    SELECT count(*) AS responses_count,
-           100.0 * (count(*) FILTER (WHERE nps_score >= 9) - count(*) FILTER (WHERE nps_score <= 6))
-             / nullif(count(*), 0) AS nps_score
-    FROM surveys s JOIN customers c USING (customer_id)
-    WHERE s.nps_score IS NOT NULL AND s.answered_on BETWEEN $start_date AND $end_date
-      AND in_filter($regions, c.region) AND in_filter($segments, c.segment)
-      AND in_filter($channels, coalesce(s.channel, c.channel))
+    SELECT coalesce(sum(nps_responses_count), 0)::BIGINT AS responses_count,
+           100.0 * (sum(promoters_count) - sum(detractors_count))::BIGINT
+             / nullif(sum(nps_responses_count), 0)::BIGINT AS nps_score
+    FROM survey_daily
+    WHERE day BETWEEN $start_date AND $end_date
+      AND in_filter($regions, region) AND in_filter($segments, segment) AND in_filter($channels, channel)
 ),
 costs AS (
     SELECT sum(acquisition_cost + service_cost) AS channel_cost_amount
@@ -46,11 +50,11 @@ SELECT
     m.new_count::BIGINT AS new_count,
     m.reactivated_count::BIGINT AS reactivated_count,
     m.lost_count::BIGINT AS lost_count,
-    m.lost_from_start_count / nullif(m.active_start_count, 0) AS churn_rate_pct,
+    l.lost_from_start_count::BIGINT / nullif(m.active_start_count::BIGINT, 0) AS churn_rate_pct,
     r.revenue_amount,
     r.orders_count::BIGINT AS orders_count,
-    r.revenue_amount / nullif((m.active_start_count + m.active_end_count) / 2, 0) AS arpa_amount,
+    r.revenue_amount / nullif((m.active_start_count::BIGINT + m.active_end_count::BIGINT) / 2, 0) AS arpa_amount,
     n.nps_score,
-    n.responses_count::BIGINT AS responses_count,
+    n.responses_count,
     c.channel_cost_amount
-FROM movements m, revenue r, nps n, costs c
+FROM movements m, lost_from_start l, revenue r, nps n, costs c

@@ -17,7 +17,7 @@ daily AS (
     SELECT day, sum(new_count) AS new_count, sum(reactivated_count) AS reactivated_count,
            sum(lost_count) AS lost_count
     FROM movements_daily
-    WHERE in_filter($regions, region) AND in_filter($segments, segment) AND in_filter($channels, channel)
+    WHERE day <= $end_date AND in_filter($regions, region) AND in_filter($segments, segment) AND in_filter($channels, channel)
     GROUP BY day
 ),
 opening AS (
@@ -33,10 +33,10 @@ per_month AS (
     GROUP BY m.month, m.month_start
 ),
 lost_from_start AS (  -- churn counts only losses among customers active when the month began
-    SELECT m.month, count(*) AS lost_count
-    FROM customer_spells s JOIN months m ON s.end_on >= m.month_start AND s.end_on < m.month_end
-    WHERE s.start_on < m.month_start
-      AND in_filter($regions, s.region) AND in_filter($segments, s.segment) AND in_filter($channels, s.channel)
+    SELECT m.month, sum(e.spells_count)::BIGINT AS lost_count
+    FROM spell_ends e JOIN months m ON e.end_on >= m.month_start AND e.end_on < m.month_end
+    WHERE e.start_on < m.month_start AND e.end_on BETWEEN $start_date AND $end_date
+      AND in_filter($regions, e.region) AND in_filter($segments, e.segment) AND in_filter($channels, e.channel)
     GROUP BY m.month
 ),
 running AS (
