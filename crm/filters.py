@@ -173,12 +173,15 @@ def reset() -> None:
 
 def sync_url() -> None:
     """Write the filters into the URL. Parameters that are not filters (a page's own, such as ?q=) are kept."""
-    shown = {k: st.query_params.get_all(k) for k in st.query_params}
     filters_url = current().to_url()
+    # Only the filter keys are touched: a parameter bound to a widget (a page's open tab) may be
+    # neither set nor cleared through st.query_params.
+    for key in [k for k in st.query_params if k in URL_KEYS and k not in filters_url]:
+        del st.query_params[key]
     # Written on every run: a page_link to the page already open hands its parameters to the
     # script but leaves the address bar as it was; the browser adds a history entry only when
     # the address bar really changes.
-    st.query_params.from_dict({**{k: v for k, v in shown.items() if k not in URL_KEYS}, **filters_url})
+    st.query_params.update(filters_url)
     st.session_state[SHOWN_KEY] = filters_url
 
 

@@ -10,6 +10,7 @@ import datetime as dt
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import pandas as pd
 import streamlit as st
@@ -33,6 +34,7 @@ PAGES = [
     ("pages/8_Access_log.py", "Access log", ":material/policy:"),
     ("pages/9_Definitions.py", "Definitions", ":material/menu_book:"),
 ]
+SECTION_PARAM = "tab"  # URL parameter naming the open tab of a page with sections
 FILTER_LABELS = {"regions": "Regions", "segments": "Segments", "channels": "Channels"}
 
 
@@ -57,6 +59,16 @@ class Page:
     def run(self, query_id: str, previous: bool = False, **overrides) -> pd.DataFrame:
         """Run a query file for this page's filters; overrides set other parameters, e.g. grain="week"."""
         return data.run(query_id, {**(self.previous_values if previous else self.values), **overrides})
+
+    @staticmethod
+    def sections(sections: dict[str, Callable[[], None]]) -> None:
+        """Tabs, each drawn by its function. Only the open tab runs (its queries too), so a page
+        with heavy analyses opens fast; the open tab is in the URL (?tab=...), so links keep it."""
+        tabs = st.tabs(list(sections), key=SECTION_PARAM, bind="query-params")
+        for tab, draw in zip(tabs, sections.values()):
+            if tab.open:
+                with tab:
+                    draw()
 
 
 def page_id(path: str) -> str:

@@ -136,14 +136,10 @@ def test_channel_totals(run):
     assert (row.cost_amount, row.acquisition_cost_amount, row.service_cost_amount) == pytest.approx((580, 410, 170))
     assert (row.interactions_count, row.new_count) == (8, 3)
     assert (row.cost_per_interaction_amount, row.cac_amount) == pytest.approx((170 / 8, 410 / 3))
-    # Served in March (an interaction or an order): A B C D E; A and C through Web and Telephone.
-    assert (row.served_count, row.multichannel_count, row.multichannel_pct) == (5, 2, pytest.approx(0.4))
     telephone = run("channel_totals", *MARCH, channels=["Telephone"]).iloc[0]
     assert missing(telephone.cac_amount)
-    assert (telephone.served_count, telephone.multichannel_count) == (2, 2)  # A and C
     household = run("channel_totals", *MARCH, segments=["Household"]).iloc[0]
     assert household.cost_amount == pytest.approx(580)  # costs ignore the segment filter
-    assert (household.served_count, household.multichannel_count) == (3, 2)  # A C D
 
 
 def test_channel_monthly(run):
@@ -190,11 +186,15 @@ def test_preferred_channel_of_each_segment(run):
 def test_multichannel_customers_per_channel(run):
     frame = run("channel_conflict", *MARCH)
     # Telephone served A and C, both also through Web; Web served A B C D E, of whom A and C used two channels.
-    assert rows(frame, "channel", "customers_count", "multichannel_count") == [("Telephone", 2, 2), ("Web", 5, 2)]
-    assert frame["multichannel_pct"].tolist() == pytest.approx([1.0, 0.4])
+    # The last row: A B C D E served through any channel, counted once.
+    assert rows(frame, "channel", "customers_count", "multichannel_count") == [
+        ("Telephone", 2, 2), ("Web", 5, 2), (None, 5, 2)]
+    assert frame["multichannel_pct"].tolist() == pytest.approx([1.0, 0.4, 0.4])
     # Filtering on a channel keeps its row; the other channels still count towards "two or more".
     assert rows(run("channel_conflict", *MARCH, channels=["Telephone"]), "channel", "multichannel_count") \
-        == [("Telephone", 2)]
+        == [("Telephone", 2), (None, 2)]
+    household = run("channel_conflict", *MARCH, segments=["Household"])  # A C D
+    assert rows(household, "channel", "customers_count", "multichannel_count")[-1] == (None, 3, 2)
 
 
 def test_moves_between_channels(run):
@@ -324,26 +324,44 @@ def open_channels(query_params: dict | None = None) -> AppTest:
     return at.run()
 
 
-def assert_channels_page(at: AppTest) -> None:
+SECTIONS = {"Costs": 4, "Acquisition and lifetime value": 4, "Channels and segments": 2, "Channel conflict": 3,
+            "Profitability": 2}  # each tab and the charts it draws
+
+
+def assert_channels_page(at: AppTest, section: str = "Costs") -> None:
     assert not at.exception, [e.value for e in at.exception]
-    assert [m.label for m in at.metric] == ["Channel cost", "Cost per interaction", "New customers", "CAC",
-                                            "Multi-channel"]
+    assert [m.label for m in at.metric] == ["Channel cost", "Cost per interaction", "New customers", "CAC"]
+    assert [t.label for t in at.tabs] == list(SECTIONS)
     charts = at.get("vega_lite_chart")
-    assert len(charts) >= 14
+    assert len(charts) == SECTIONS[section]  # only the open tab is drawn
     # Every chart is clickable: it carries the drill selection that sets the channel or segment filter.
     assert all(list(c.proto.selection_mode) == ["drill"] for c in charts)
+
+
+@pytest.mark.parametrize("section", SECTIONS)
+def test_each_tab_opens_from_the_url(app_env, section):
+    at = open_channels({"tab": section} if section != "Costs" else {})
+    assert_channels_page(at, section)
 
 
 def test_page_with_default_filters(app_env):
     at = open_channels()
     assert_channels_page(at)
-    assert "Channel economics" in [h.value for h in at.header]
-    assert any("Margin 30.0 %" in c.value for c in at.caption)
+    assert "Channel economics" in [h.value for h in at.subheader]
+
+
+def test_matrix_measure_can_be_switched(app_env):
+    at = open_channels({"tab": "Channels and segments"})
     matrix = next(b for b in at.get("button_group") if b.key == "channels_matrix_measure")
     assert matrix.value == "interactions_count"
     matrix.set_value("revenue_amount").run()
     assert not at.exception
     assert any('"field": "revenue_amount"' in c.proto.spec for c in at.get("vega_lite_chart"))
+
+
+def test_conflict_tab_states_the_multichannel_share(app_env):
+    at = open_channels({"tab": "Channel conflict"})
+    assert any("used two or more channels" in m.value for m in at.markdown)
 
 
 @pytest.mark.parametrize("channel", ["E-mail", "Fax", "In person", "Mail", "Partner", "Telephone", "Web"])
@@ -363,7 +381,7 @@ def test_a_channel_without_new_customers_shows_cac_not_defined(app_env, demo_war
     values = runner("channel_ltv", as_of, as_of)
     undefined = values.loc[values["cac_amount"].isna(), "channel"].tolist()
     assert undefined, "the demo should have a channel without new customers on its last day"
-    at = open_channels({"period": "custom", "start": as_of, "end": as_of})
-    assert_channels_page(at)
+    at = open_channels({"period": "custom", "start": as_of, "end": as_of, "tab": "Acquisition and lifetime value"})
+    assert_channels_page(at, "Acquisition and lifetime value")
     note = next(c.value for c in at.caption if "not defined: no new customers" in c.value and "CAC" in c.value)
     assert all(channel in note for channel in undefined)

@@ -2,7 +2,8 @@
 -- description: One row per channel: customers served through it in the period (an
 --   interaction or an order through the channel), those of them served through two or more
 --   channels in the period (channel conflict), and their share. A customer served through
---   several channels counts in each of them.
+--   several channels counts in each of them. A last row with channel empty: every customer
+--   served through any of the selected channels, counted once.
 -- chart: bar x=channel y=multichannel_pct
 WITH usage AS (
     SELECT customer_id, channel FROM interactions WHERE interacted_on BETWEEN $start_date AND $end_date
@@ -15,10 +16,10 @@ per_customer AS (
     WHERE in_filter($regions, c.region) AND in_filter($segments, c.segment)
 )
 SELECT channel,
-       count(*)::BIGINT AS customers_count,
-       count(*) FILTER (WHERE channels >= 2)::BIGINT AS multichannel_count,
-       count(*) FILTER (WHERE channels >= 2) / count(*) AS multichannel_pct
+       count(DISTINCT customer_id)::BIGINT AS customers_count,
+       count(DISTINCT customer_id) FILTER (WHERE channels >= 2)::BIGINT AS multichannel_count,
+       count(DISTINCT customer_id) FILTER (WHERE channels >= 2) / count(DISTINCT customer_id) AS multichannel_pct
 FROM per_customer
 WHERE in_filter($channels, channel)
-GROUP BY channel
-ORDER BY channel
+GROUP BY GROUPING SETS ((channel), ())
+ORDER BY channel NULLS LAST

@@ -24,16 +24,16 @@ costs AS (
     GROUP BY channel
 ),
 contacts AS (
-    SELECT i.channel, count(*) AS interactions
-    FROM interactions i JOIN customers c USING (customer_id)
-    WHERE i.interacted_on BETWEEN $start_date AND $end_date
-      AND in_filter($regions, c.region) AND in_filter($channels, i.channel)
-    GROUP BY i.channel
+    SELECT channel, sum(interactions_count) AS interactions
+    FROM interaction_daily
+    WHERE day BETWEEN $start_date AND $end_date
+      AND in_filter($regions, region) AND in_filter($channels, channel)
+    GROUP BY channel
 ),
 acquired AS (
-    SELECT channel, count(*) AS new_customers
-    FROM customer_spells
-    WHERE NOT is_reactivation AND start_on BETWEEN $start_date AND $end_date
+    SELECT channel, sum(new_count) AS new_customers
+    FROM movements_daily
+    WHERE new_count > 0 AND day BETWEEN $start_date AND $end_date
       AND in_filter($regions, region) AND in_filter($channels, channel)
     GROUP BY channel
 ),

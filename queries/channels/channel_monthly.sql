@@ -20,16 +20,16 @@ costs AS (
     GROUP BY ALL
 ),
 contacts AS (
-    SELECT date_trunc('month', i.interacted_on)::DATE AS month, i.channel, count(*) AS interactions
-    FROM interactions i JOIN customers c USING (customer_id)
-    WHERE i.interacted_on BETWEEN $start_date AND $end_date
-      AND in_filter($regions, c.region) AND in_filter($channels, i.channel)
+    SELECT date_trunc('month', day)::DATE AS month, channel, sum(interactions_count) AS interactions
+    FROM interaction_daily
+    WHERE day BETWEEN $start_date AND $end_date
+      AND in_filter($regions, region) AND in_filter($channels, channel)
     GROUP BY ALL
 ),
 acquired AS (
-    SELECT date_trunc('month', start_on)::DATE AS month, channel, count(*) AS new_customers
-    FROM customer_spells
-    WHERE NOT is_reactivation AND start_on BETWEEN $start_date AND $end_date
+    SELECT date_trunc('month', day)::DATE AS month, channel, sum(new_count) AS new_customers
+    FROM movements_daily
+    WHERE new_count > 0 AND day BETWEEN $start_date AND $end_date
       AND in_filter($regions, region) AND in_filter($channels, channel)
     GROUP BY ALL
 ),

@@ -5,10 +5,10 @@
 --   placed through it. A customer served through several channels counts in each of them.
 -- chart: heatmap x=segment y=channel color=interactions_count
 WITH contacts AS (
-    SELECT i.channel, c.segment, count(*) AS interactions
-    FROM interactions i JOIN customers c USING (customer_id)
-    WHERE i.interacted_on BETWEEN $start_date AND $end_date
-      AND in_filter($regions, c.region) AND in_filter($segments, c.segment) AND in_filter($channels, i.channel)
+    SELECT channel, segment, sum(interactions_count) AS interactions
+    FROM interaction_daily
+    WHERE day BETWEEN $start_date AND $end_date
+      AND in_filter($regions, region) AND in_filter($segments, segment) AND in_filter($channels, channel)
     GROUP BY ALL
 ),
 revenue AS (

@@ -4,10 +4,10 @@
 --   through all selected channels, and the preferred channel's share of them.
 -- chart: bar x=segment y=share_pct color=channel
 WITH contacts AS (
-    SELECT c.segment, i.channel, count(*) AS interactions
-    FROM interactions i JOIN customers c USING (customer_id)
-    WHERE i.interacted_on BETWEEN $start_date AND $end_date
-      AND in_filter($regions, c.region) AND in_filter($segments, c.segment) AND in_filter($channels, i.channel)
+    SELECT segment, channel, sum(interactions_count) AS interactions
+    FROM interaction_daily
+    WHERE day BETWEEN $start_date AND $end_date
+      AND in_filter($regions, region) AND in_filter($segments, segment) AND in_filter($channels, channel)
     GROUP BY ALL
 ),
 ranked AS (

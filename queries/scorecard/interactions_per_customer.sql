@@ -13,10 +13,10 @@ active AS (
     FROM spells
 ),
 contacts AS (
-    SELECT count(*) AS interactions
-    FROM interactions i JOIN customers c USING (customer_id)
-    WHERE i.interacted_on BETWEEN $start_date AND $end_date
-      AND in_filter($regions, c.region) AND in_filter($segments, c.segment) AND in_filter($channels, i.channel)
+    SELECT coalesce(sum(interactions_count), 0) AS interactions
+    FROM interaction_daily
+    WHERE day BETWEEN $start_date AND $end_date
+      AND in_filter($regions, region) AND in_filter($segments, segment) AND in_filter($channels, channel)
 )
 SELECT n.interactions::BIGINT AS interactions_count,
        (a.at_start + a.at_end) / 2 AS average_active_count,
