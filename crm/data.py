@@ -74,19 +74,33 @@ def execute(query: catalog.Query, values: dict) -> warehouse.Result:
 
     Raises catalog.QueryFileError for a refused file, warehouse.QueryError when the database fails it.
     """
+    return _run(str(warehouse_path()), query.sql, query.bind(_scope_for(query).clamp(values)))
+
+
+def _scope_for(query: catalog.Query) -> access.Scope:
+    """The one place every query passes: refused files stop here, and the user's scope clamps the
+    regions to what they may see. The clamped values are part of the cache key, so no result
+    leaks from one user's scope to another's."""
     if refused := problem(query):
         raise refused
     scope = access.current()
     if scope is None:
         raise warehouse.QueryError("not signed in")
-    # The one place every query passes: regions clamped to what this user may see. The clamped
-    # values are part of the cache key, so no result leaks from one user's scope to another's.
-    return _run(str(warehouse_path()), query.sql, query.bind(scope.clamp(values)))
+    return scope
 
 
 def run(query_id: str, values: dict) -> pd.DataFrame:
     """Run a query file with the shared parameter values (only the ones it uses are bound)."""
     return execute(_parsed(query_id), values).frame
+
+
+def run_each(query_id: str, value_sets: list[dict]) -> list[pd.DataFrame]:
+    """Run a query file once per set of values, in one statement (catalog.Query.bind_each): one
+    result per set, in order. For a KPI per month or per segment."""
+    query = _parsed(query_id)
+    scope = _scope_for(query)
+    sql, params = query.bind_each([scope.clamp(values) for values in value_sets])
+    return catalog.split_sets(_run(str(warehouse_path()), sql, params).frame, len(value_sets))
 
 
 _parsed_files: dict[tuple[Path, str], tuple[Path, int, catalog.Query]] = {}

@@ -314,41 +314,61 @@ def value_of(kpi: Kpi, frame: pd.DataFrame):
     return None if missing(value) else float(value)
 
 
-def measure(run, card: Scorecard, values: dict) -> dict[str, float | None]:
-    """Every KPI's value for the period of `values`; each query file runs once."""
-    results = {query: run(query, values) for query in dict.fromkeys(k.query for k in card.kpis)}
-    return {k.id: value_of(k, results[k.query]) for k in card.kpis}
+def measure(run_each, card: Scorecard, periods: list[dict]) -> list[dict[str, float | None]]:
+    """Every KPI's value for each set of values in `periods`; each query file runs once for all of
+    them (`run_each(query_id, value_sets) -> [DataFrame, ...]`, crm.data.run_each)."""
+    results = {query: run_each(query, periods) for query in dict.fromkeys(k.query for k in card.kpis)}
+    return [{k.id: value_of(k, results[k.query][number]) for k in card.kpis} for number in range(len(periods))]
 
 
-def monthly(run, card: Scorecard, values: dict, last: int = 12) -> pd.DataFrame:
-    """Every KPI per calendar month of the period (its last `last` months): the sparklines."""
-    rows = [{"month": start, **measure(run, card, {**values, "start_date": start, "end_date": end})}
-            for start, end in months_of(values["start_date"], values["end_date"], last)]
-    return pd.DataFrame(rows)
+def month_values(values: dict, last: int | None = None) -> list[dict]:
+    """`values` for each calendar month of its period (the last `last` of them, or all)."""
+    return [{**values, "start_date": start, "end_date": end}
+            for start, end in months_of(values["start_date"], values["end_date"], last or 10_000)]
 
 
-def series(run, query_id: str, values: dict, last: int | None = None) -> pd.DataFrame:
-    """A one-row query run for each calendar month of the period (the last `last` of them, or
-    all): the same definitions month by month. One row per month, with a `month` column."""
-    windows = months_of(values["start_date"], values["end_date"], last or 10_000)
-    rows = [{"month": start, **run(query_id, {**values, "start_date": start, "end_date": end}).iloc[0].to_dict()}
-            for start, end in windows]
-    return pd.DataFrame(rows)
+def trend(months: list[dict], found: list[dict]) -> pd.DataFrame:
+    """KPI values per month as a frame with a `month` column (the first day of each month's window)."""
+    return pd.DataFrame([{"month": m["start_date"], **values} for m, values in zip(months, found)])
 
 
-def by_value(run, query_id: str, values: dict, filter_name: str, options: list[str]) -> pd.DataFrame:
-    """A one-row query run once per value of a list filter (within the current selection)."""
+def series(run_each, query_id: str, values: dict, last: int | None = None) -> pd.DataFrame:
+    """A one-row query for each calendar month of the period (the last `last` of them, or all), in
+    one statement: the same definitions month by month. One row per month, with a `month` column."""
+    months = month_values(values, last)
+    return trend(months, [frame.iloc[0].to_dict() for frame in run_each(query_id, months)])
+
+
+def by_value(run_each, query_id: str, values: dict, filter_name: str, options: list[str]) -> pd.DataFrame:
+    """A one-row query for each value of a list filter (within the current selection), in one statement."""
     field = LIST_FILTERS[filter_name]
-    rows = [{field: value, **run(query_id, {**values, filter_name: [value]}).iloc[0].to_dict()}
-            for value in values[filter_name] or options]
-    return pd.DataFrame(rows)
+    chosen = values[filter_name] or options
+    frames = run_each(query_id, [{**values, filter_name: [value]} for value in chosen])
+    return pd.DataFrame([{field: value, **frame.iloc[0].to_dict()} for value, frame in zip(chosen, frames)])
 
 
-def evaluate(run, card: Scorecard, values: dict) -> pd.DataFrame:
+def report(run_each, card: Scorecard, values: dict, previous_values: dict, last: int = 12) -> dict:
+    """Everything the scorecard page shows, each KPI query run once for all periods: `now` and
+    `before` (evaluated), `trend` (per month, the last `last` months) and `ahead` (projections)."""
+    year_start, year_end = target_year(values["end_date"])
+    so_far = {**values, "start_date": year_start}
+    months = month_values(values, last)
+    found = measure(run_each, card, [values, previous_values, so_far, *months])
+    targets = run_each(TARGETS_QUERY, [values, previous_values, {**so_far, "end_date": year_end}])
+    return {"now": scored(card, values, found[0], targets[0]),
+            "before": scored(card, previous_values, found[1], targets[1]),
+            "ahead": projected(card, values, found[2], targets[2]),
+            "trend": trend(months, found[3:])}
+
+
+def evaluate(run_each, card: Scorecard, values: dict) -> pd.DataFrame:
     """One row per KPI for the period of `values`: value, goal, red flag, target source, score, status."""
+    return scored(card, values, measure(run_each, card, [values])[0], run_each(TARGETS_QUERY, [values])[0])
+
+
+def scored(card: Scorecard, values: dict, found: dict, targets: pd.DataFrame) -> pd.DataFrame:
+    """evaluate() from the KPI values already measured and the targets_in_period result."""
     start, end = values["start_date"], values["end_date"]
-    found = measure(run, card, values)
-    targets = run(TARGETS_QUERY, values)
     months, filtered = months_in(start, end), is_filtered(values)
     rows = []
     for kpi in card.kpis:
@@ -383,14 +403,20 @@ def target_year(end: dt.date) -> tuple[dt.date, dt.date]:
     return dt.date(end.year, 1, 1), dt.date(end.year, 12, 31)
 
 
-def projections(run, card: Scorecard, values: dict) -> pd.DataFrame:
+def projections(run_each, card: Scorecard, values: dict) -> pd.DataFrame:
     """For each KPI with a target in the targets table for the target year: the value from
     1 January to the period's last day, the projected year-end value at that pace, the year's
     goal and red flag, and the projected score and status."""
+    year_start, year_end = target_year(values["end_date"])
+    so_far = {**values, "start_date": year_start}
+    return projected(card, values, measure(run_each, card, [so_far])[0],
+                     run_each(TARGETS_QUERY, [{**so_far, "end_date": year_end}])[0])
+
+
+def projected(card: Scorecard, values: dict, so_far: dict, targets: pd.DataFrame) -> pd.DataFrame:
+    """projections() from the KPI values measured from 1 January and the target year's targets."""
     end = values["end_date"]
     year_start, year_end = target_year(end)
-    so_far = measure(run, card, {**values, "start_date": year_start, "end_date": end})
-    targets = run(TARGETS_QUERY, {**values, "start_date": year_start, "end_date": year_end})
     months, filtered = months_in(year_start, year_end), is_filtered(values)
     elapsed, total = (end - year_start).days + 1, (year_end - year_start).days + 1
     rows = []

@@ -15,10 +15,8 @@ scope = access.current()
 # Regions as this user may see them: a region-restricted user is a filtered view (no company-wide targets).
 values, previous_values = scope.clamp(page.values), scope.clamp(page.previous_values)
 with st.spinner("Scoring the KPIs…"):
-    now = scorecard.evaluate(data.run, card, values)
-    before = scorecard.evaluate(data.run, card, previous_values)
-    trend = scorecard.monthly(data.run, card, values)
-    ahead = scorecard.projections(data.run, card, values)
+    report = scorecard.report(data.run_each, card, values, previous_values)
+now, before, trend, ahead = report["now"], report["before"], report["trend"], report["ahead"]
 scores = scorecard.rollup(card, now["score"].to_dict())
 previous = scorecard.rollup(card, before["score"].to_dict())
 year_start, _ = scorecard.target_year(page.end)
@@ -84,8 +82,8 @@ for perspective in card.perspectives:
                 change.markdown(delta)
                 change.caption(f"was {scorecard.shown(kpi.column, last.value)}")
                 with spark:
-                    st.altair_chart(charts.sparkline(trend.rename(columns={kpi.id: kpi.column}), kpi.column),
-                                    key=f"spark_{kpi.id}")
+                    ui.chart(charts.sparkline(trend.rename(columns={kpi.id: kpi.column}), kpi.column),
+                             key=f"spark_{kpi.id}")
                 if kpi.id in ahead.index:
                     plan = ahead.loc[kpi.id]
                     projection.markdown(f"{scorecard.shown(kpi.column, plan.projected)} &nbsp; "

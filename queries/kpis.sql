@@ -3,8 +3,8 @@
 --   reactivated and lost spells in it; churn rate = lost among those active at the start /
 --   active at the start; revenue = sum of order amounts; ARPA = revenue / average of the
 --   active customers at start and end; NPS = % promoters (9-10) - % detractors (0-6) of
---   the survey answers in the period; channel cost = acquisition + service costs of the
---   months overlapping the period (costs are not split by segment).
+--   the survey answers in the period; channel cost = acquisition + service costs in the
+--   period, a month's cost spread evenly over its days (costs are not split by segment).
 -- Reads the marts built with the warehouse (movements_daily, spell_ends, revenue_daily,
 -- survey_daily), so it costs the same whatever the number of orders.
 WITH movements AS (  -- active on day d = spells started before d - spells ended before d
@@ -39,7 +39,7 @@ nps AS (
       AND in_filter($regions, region) AND in_filter($segments, segment) AND in_filter($channels, channel)
 ),
 costs AS (
-    SELECT sum(acquisition_cost + service_cost) AS channel_cost_amount
+    SELECT sum((acquisition_cost + service_cost) * month_share(month, $start_date, $end_date)) AS channel_cost_amount
     FROM channel_costs
     WHERE month BETWEEN date_trunc('month', $start_date) AND $end_date
       AND in_filter($regions, region) AND in_filter($channels, channel)

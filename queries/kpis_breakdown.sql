@@ -50,7 +50,7 @@ nps AS (
 costs AS (  -- no segment in costs: the grand total () stands for every segment
     SELECT CASE WHEN grouping(region) = 0 THEN 'regions' WHEN grouping(channel) = 0 THEN 'channels' ELSE 'segments' END AS dimension,
            CASE WHEN grouping(region) = 0 THEN region WHEN grouping(channel) = 0 THEN channel END AS value,
-           sum(acquisition_cost + service_cost) AS channel_cost_amount
+           sum((acquisition_cost + service_cost) * month_share(month, $start_date, $end_date)) AS channel_cost_amount
     FROM channel_costs
     WHERE month BETWEEN date_trunc('month', $start_date) AND $end_date
       AND in_filter($regions, region) AND in_filter($channels, channel)

@@ -60,8 +60,10 @@ nps AS (
       AND in_filter($regions, s.region) AND in_filter($segments, s.segment) AND in_filter($channels, s.channel)
     GROUP BY m.month
 ),
-costs AS (  -- as in kpis: the cost months overlapping each (clipped) month
-    SELECT m.month, sum(c.acquisition_cost + c.service_cost) AS channel_cost_amount
+costs AS (  -- as in kpis: the days of each cost month inside each (clipped) month
+    SELECT m.month,
+           sum((c.acquisition_cost + c.service_cost) * month_share(c.month, m.month_start, m.month_end))
+             AS channel_cost_amount
     FROM channel_costs c JOIN months m ON c.month BETWEEN date_trunc('month', m.month_start) AND m.month_end
     WHERE in_filter($regions, c.region) AND in_filter($channels, c.channel)
     GROUP BY m.month

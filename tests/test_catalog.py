@@ -1,4 +1,5 @@
 """The query catalog: headers, parameters, binding and readable errors."""
+import duckdb
 import pytest
 
 from crm import catalog, warehouse
@@ -114,3 +115,30 @@ def test_the_reader_is_locked_down(demo_warehouse):
         warehouse.run(con, "SET enable_external_access = true")
     with pytest.raises(warehouse.QueryError):
         warehouse.run(con, "CREATE TABLE x AS SELECT 1")  # read-only
+
+
+PER_SET = """-- title: Orders per region
+-- description: one row per region with orders from $start_date
+SELECT region, count(*) AS orders_count, '$kept' AS note
+FROM order_facts WHERE ordered_on >= $start_date AND in_filter($regions, region)
+GROUP BY region ORDER BY region -- last line is a comment: $not_renamed
+"""
+
+
+def test_bind_each_runs_the_query_once_per_set_in_one_statement(tmp_path):
+    con = duckdb.connect()
+    con.execute("CREATE MACRO in_filter(selected, value) AS (len(selected) = 0 OR list_contains(selected, value))")
+    con.execute("CREATE TABLE order_facts AS SELECT * FROM (VALUES (DATE '2024-01-05', 'Iberia'), "
+                "(DATE '2024-02-05', 'Iberia'), (DATE '2024-02-06', 'Nordics')) t(ordered_on, region)")
+    query = catalog.parse(write(tmp_path, "per_region.sql", PER_SET), tmp_path)
+    sets = [{"start_date": "2024-01-01", "regions": []},
+            {"start_date": "2024-02-01", "regions": ["Nordics"]},
+            {"start_date": "2025-01-01", "regions": []}]  # no orders: an empty result keeps its place
+    sql, params = query.bind_each(sets)
+    assert sql.count("SELECT region") == 3 and "'$kept'" in sql and "$not_renamed" in sql
+    assert params == {"s0__start_date": "2024-01-01", "s0__regions": [], "s1__start_date": "2024-02-01",
+                      "s1__regions": ["Nordics"], "s2__start_date": "2025-01-01", "s2__regions": []}
+    first, second, third = catalog.split_sets(warehouse.run(con, sql, params).frame, len(sets))
+    assert first.values.tolist() == [["Iberia", 2, "$kept"], ["Nordics", 1, "$kept"]]
+    assert second.values.tolist() == [["Nordics", 1, "$kept"]]
+    assert third.empty and list(third.columns) == ["region", "orders_count", "note"]

@@ -159,6 +159,13 @@ def test_nps_and_channel_cost(tmp_path):
     assert row.nps_score == pytest.approx(100 / 7)
     assert row.channel_cost_amount == pytest.approx(226)
     assert runner("kpis", "2024-02-01", "2024-02-29", channels=["Fax"]).iloc[0].channel_cost_amount == pytest.approx(6)
+    # A period that cuts months takes the days it covers: 15-29 Feb is 15 of 29 days (226 x 15/29),
+    # 1-10 Mar is 10 of 31 days (440 x 10/31); the same on the Channels page.
+    cut = runner("kpis", "2024-02-15", "2024-03-10").iloc[0].channel_cost_amount
+    assert cut == pytest.approx(226 * 15 / 29 + 440 * 10 / 31)
+    assert runner("channel_totals", "2024-02-15", "2024-03-10").iloc[0].cost_amount == pytest.approx(cut)
+    by_month = runner("kpis_monthly", "2024-02-15", "2024-03-10").channel_cost_amount.tolist()
+    assert by_month == pytest.approx([226 * 15 / 29, 440 * 10 / 31])
 
 
 def test_churn_is_not_defined_without_customers_at_the_start(plain):

@@ -65,11 +65,12 @@ def runner(tmp_path_factory):
 
 
 def run_with(runner):
-    """crm.scorecard's run(query_id, values) on a test warehouse."""
-    def run(query_id, values):
+    """crm.scorecard's run_each(query_id, value_sets) on a test warehouse: one statement, as crm.data runs it."""
+    def run_each(query_id, value_sets):
         query = catalog.get(query_id, ROOT / "queries")
-        return warehouse.run(runner.con, query.sql, query.bind({"grain": "month", "margin_pct": 0.3, **values})).frame
-    return run
+        sql, params = query.bind_each([{"grain": "month", "margin_pct": 0.3, **values} for values in value_sets])
+        return catalog.split_sets(warehouse.run(runner.con, sql, params).frame, len(value_sets))
+    return run_each
 
 
 def period(start, end, **lists):

@@ -11,33 +11,40 @@ WITH windows AS (  -- [window_start, window_end): six month-long windows ending 
            (($end_date + 1) - to_months(i))::DATE AS window_end
     FROM (SELECT unnest(generate_series(0, 5)) AS i)
 ),
-spells AS (
-    SELECT start_on, end_on FROM customer_spells
-    WHERE in_filter($regions, region) AND in_filter($segments, segment) AND in_filter($channels, channel)
+movements AS (  -- active on day d = spells started before d - spells ended before d
+    SELECT day, sum(new_count + reactivated_count - lost_count) AS net_count
+    FROM movements_daily
+    WHERE day <= $end_date
+      AND in_filter($regions, region) AND in_filter($segments, segment) AND in_filter($channels, channel)
+    GROUP BY day
 ),
 customers_per_window AS (
     SELECT w.window_start,
-           count(*) FILTER (WHERE s.start_on < w.window_start
-                              AND (s.end_on IS NULL OR s.end_on >= w.window_start)) AS active_start,
-           count(*) FILTER (WHERE s.start_on < w.window_end
-                              AND (s.end_on IS NULL OR s.end_on >= w.window_end)) AS active_end,
-           count(*) FILTER (WHERE s.start_on < w.window_start
-                              AND s.end_on >= w.window_start AND s.end_on < w.window_end) AS lost_from_start
-    FROM windows w CROSS JOIN spells s
+           coalesce(sum(m.net_count) FILTER (WHERE m.day < w.window_start), 0) AS active_start,
+           coalesce(sum(m.net_count), 0) AS active_end
+    FROM windows w LEFT JOIN movements m ON m.day < w.window_end
+    GROUP BY w.window_start
+),
+lost_per_window AS (  -- spells active at a window's start that ended in it
+    SELECT w.window_start, coalesce(sum(e.spells_count), 0) AS lost_from_start
+    FROM windows w LEFT JOIN spell_ends e
+         ON e.end_on >= w.window_start AND e.end_on < w.window_end AND e.start_on < w.window_start
+         AND in_filter($regions, e.region) AND in_filter($segments, e.segment) AND in_filter($channels, e.channel)
     GROUP BY w.window_start
 ),
 revenue_per_window AS (
-    SELECT w.window_start, coalesce(sum(o.amount), 0) AS revenue
+    SELECT w.window_start, coalesce(sum(r.revenue_amount), 0) AS revenue
     FROM windows w
-    LEFT JOIN order_facts o ON o.ordered_on >= w.window_start AND o.ordered_on < w.window_end
-         AND in_filter($regions, o.region) AND in_filter($segments, o.segment) AND in_filter($channels, o.channel)
+    LEFT JOIN revenue_daily r ON r.day >= w.window_start AND r.day < w.window_end
+         AND in_filter($regions, r.region) AND in_filter($segments, r.segment) AND in_filter($channels, r.channel)
     GROUP BY w.window_start
 ),
 per_window AS (
     SELECT r.revenue / nullif((c.active_start + c.active_end) / 2, 0) AS arpa,
-           c.lost_from_start / nullif(c.active_start, 0) AS churn
+           l.lost_from_start / nullif(c.active_start, 0) AS churn
     FROM windows w
     LEFT JOIN customers_per_window c USING (window_start)
+    LEFT JOIN lost_per_window l USING (window_start)
     LEFT JOIN revenue_per_window r USING (window_start)
 )
 SELECT avg(arpa) AS monthly_arpa_amount,

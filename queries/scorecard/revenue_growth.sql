@@ -7,10 +7,10 @@ WITH bounds AS (
     SELECT ($start_date - ($end_date - $start_date + 1)::INTEGER)::DATE AS previous_start
 ),
 revenue AS (
-    SELECT coalesce(sum(amount) FILTER (WHERE ordered_on >= $start_date), 0) AS revenue_amount,
-           coalesce(sum(amount) FILTER (WHERE ordered_on < $start_date), 0) AS previous_revenue_amount
-    FROM order_facts, bounds
-    WHERE ordered_on BETWEEN bounds.previous_start AND $end_date
+    SELECT coalesce(sum(revenue_amount) FILTER (WHERE day >= $start_date), 0) AS revenue_amount,
+           coalesce(sum(revenue_amount) FILTER (WHERE day < $start_date), 0) AS previous_revenue_amount
+    FROM revenue_daily, bounds
+    WHERE day BETWEEN bounds.previous_start AND $end_date
       AND in_filter($regions, region) AND in_filter($segments, segment) AND in_filter($channels, channel)
 )
 SELECT revenue_amount, previous_revenue_amount,

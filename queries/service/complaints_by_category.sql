@@ -11,8 +11,8 @@ SELECT k.category,
        count(*) FILTER (WHERE k.rewarded)::BIGINT AS rewarded_count,
        median(epoch(k.first_response_at - k.received_at) / 3600) AS first_response_median_hours,
        median(epoch(k.resolved_at - k.received_at) / 86400) AS resolution_median_days
-FROM complaints k JOIN customers c USING (customer_id)
+FROM complaint_facts k
 WHERE k.received_at >= $start_date AND k.received_at < $end_date + 1
-  AND in_filter($regions, c.region) AND in_filter($segments, c.segment) AND in_filter($channels, k.channel)
+  AND in_filter($regions, k.region) AND in_filter($segments, k.segment) AND in_filter($channels, k.channel)
 GROUP BY k.category
 ORDER BY received_count DESC, k.category

@@ -19,8 +19,8 @@ selected AS (
     SELECT k.*,
            epoch(k.first_response_at - k.received_at) / 3600 AS response_hours,
            epoch(k.resolved_at - k.received_at) / 86400 AS resolution_days
-    FROM complaints k JOIN customers c USING (customer_id)
-    WHERE in_filter($regions, c.region) AND in_filter($segments, c.segment) AND in_filter($channels, k.channel)
+    FROM complaint_facts k
+    WHERE in_filter($regions, k.region) AND in_filter($segments, k.segment) AND in_filter($channels, k.channel)
 ),
 received AS (
     SELECT s.*,

@@ -5,12 +5,10 @@
 --   each. Region and segment: the customer's; channel: the survey's own (else the channel
 --   the customer was acquired through), as in the headline NPS.
 SELECT
-    100.0 * (count(*) FILTER (WHERE s.nps_score >= 9) - count(*) FILTER (WHERE s.nps_score <= 6))
-      / nullif(count(s.nps_score), 0) AS nps_score,
-    count(s.nps_score)::BIGINT AS nps_responses_count,
-    avg(s.csat_score) AS csat_score,
-    count(s.csat_score)::BIGINT AS csat_responses_count
-FROM surveys s JOIN customers c USING (customer_id)
-WHERE s.answered_on BETWEEN $start_date AND $end_date
-  AND in_filter($regions, c.region) AND in_filter($segments, c.segment)
-  AND in_filter($channels, coalesce(s.channel, c.channel))
+    100.0 * (sum(promoters_count) - sum(detractors_count)) / nullif(sum(nps_responses_count), 0) AS nps_score,
+    coalesce(sum(nps_responses_count), 0)::BIGINT AS nps_responses_count,
+    sum(csat_score_sum) / nullif(sum(csat_responses_count), 0) AS csat_score,
+    coalesce(sum(csat_responses_count), 0)::BIGINT AS csat_responses_count
+FROM survey_daily
+WHERE day BETWEEN $start_date AND $end_date
+  AND in_filter($regions, region) AND in_filter($segments, segment) AND in_filter($channels, channel)
