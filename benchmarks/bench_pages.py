@@ -102,6 +102,7 @@ def pages_worker(data_dir: Path, repeat: int, pages: list[str]) -> dict:
     from streamlit.testing.v1 import AppTest
 
     from crm import catalog, warehouse
+    from crm.frame import SECTION_PARAM
 
     query_ids = {q.sql: q.id for q in catalog.load().values() if isinstance(q, catalog.Query)}
     query_seconds: dict[str, list[float]] = {}
@@ -109,8 +110,14 @@ def pages_worker(data_dir: Path, repeat: int, pages: list[str]) -> dict:
 
     def timed_run(con, sql, params=None, timeout=None):  # records what each query file costs
         result = original_run(con, sql, params, timeout)
-        query_seconds.setdefault(query_ids.get(sql, "(other)"), []).append(result.seconds)
+        query_seconds.setdefault(query_id(sql), []).append(result.seconds)
         return result
+
+    def query_id(sql: str) -> str:  # a file's SQL, or several sets of it in one statement (bind_each)
+        if sql in query_ids:
+            return query_ids[sql]
+        return next((f"{qid} (per set)" for text, qid in query_ids.items()
+                     if catalog._renamed(text, "s0__") in sql), "(other)")
 
     warehouse.run = timed_run
 
@@ -129,7 +136,7 @@ def pages_worker(data_dir: Path, repeat: int, pages: list[str]) -> dict:
 
     ScriptRunner._run_script = timed_script
 
-    def render(page: str, params: dict) -> tuple[float, float, list[str]]:
+    def render(page: str, params: dict) -> tuple[float, float, list[str], list[str]]:
         at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=600)
         for key, value in params.items():
             at.query_params[key] = value
@@ -138,13 +145,16 @@ def pages_worker(data_dir: Path, repeat: int, pages: list[str]) -> dict:
         script_seconds.clear()
         started = time.perf_counter()
         at.run()
-        return sum(script_seconds), time.perf_counter() - started, [str(e.value)[:200] for e in at.exception]
+        return (sum(script_seconds), time.perf_counter() - started, [str(e.value)[:200] for e in at.exception],
+                [t.label for t in at.tabs])
 
     views = scenarios(data_dir)
+    targets = []  # (row name, page, extra URL parameters): a page, then each further tab of it
     for page in pages:  # a server that has been up: modules imported, files read once (not timed)
-        render(page, {})
+        targets.append((page, page, {}))
+        targets += [(f"{page} · {tab}", page, {SECTION_PARAM: tab}) for tab in render(page, {})[3][1:]]
     results = {}
-    for page in pages:
+    for name, page, extra in targets:
         reset_peak_memory()
         times = {"cold": [], "warm": [], "cold_wall": [], "warm_wall": []}
         errors = set()
@@ -153,13 +163,13 @@ def pages_worker(data_dir: Path, repeat: int, pages: list[str]) -> dict:
                 st.cache_data.clear()
                 st.cache_resource.clear()
                 for state in ("cold", "warm"):  # the second opening of the same view finds the cache warm
-                    seconds, wall, problems = render(page, params)
+                    seconds, wall, problems, _ = render(page, {**params, **extra})
                     times[state].append(seconds)
                     times[state + "_wall"].append(wall)
                     errors.update(problems)
-        results[page] = {**times, "peak_mib": peak_memory_mib(), "errors": sorted(errors)}
-        print(f"  {page:<32} empty cache p95 {percentile(times['cold'], 0.95):6.3f} s  "
-              f"warm p95 {percentile(times['warm'], 0.95):6.3f} s  peak {results[page]['peak_mib']:,.0f} MiB",
+        results[name] = {**times, "peak_mib": peak_memory_mib(), "errors": sorted(errors)}
+        print(f"  {name:<48} empty cache p95 {percentile(times['cold'], 0.95):6.3f} s  "
+              f"warm p95 {percentile(times['warm'], 0.95):6.3f} s  peak {results[name]['peak_mib']:,.0f} MiB",
               file=sys.stderr, flush=True)
     slowest = sorted(((max(v), statistics.median(v), k) for k, v in query_seconds.items()), reverse=True)
     return {"pages": results, "views": views, "process_peak_mib": max(r["peak_mib"] for r in results.values()),
@@ -424,8 +434,9 @@ def report(size: int, build: dict | None, pages: dict, baseline: dict) -> list[s
         lines += [f"Demo build: {build['seconds']:.1f} s, peak memory {build['peak_mib']:,.0f} MiB.", ""]
     lines += [f"Server render time of each page (the script run on the server) over {renders} renders per cache "
               f"state: default filters and {views}; empty cache = st.cache_data and st.cache_resource cleared "
-              "before the render, warm = the same view opened again by a new session. The last column is "
-              "AppTest's wall time (its test harness included), p95 empty / warm.", "",
+              "before the render, warm = the same view opened again by a new session. A page in tabs runs only "
+              "the open tab: its row is the first tab, each further tab (opened from the URL) has a row of its "
+              "own. The last column is AppTest's wall time (its test harness included), p95 empty / warm.", "",
               "| page | empty cache median | empty cache p95 | warm median | warm p95 | peak memory | AppTest p95 |",
               "|---|---:|---:|---:|---:|---:|---:|"]
     for page, r in rows.items():

@@ -505,30 +505,48 @@ def drill_keys(at: AppTest) -> list[str]:
     return [c.proto.id.rsplit("-", 1)[-1] for c in at.get("vega_lite_chart") if list(c.proto.selection_mode)]
 
 
-@pytest.mark.parametrize("query_params", [{}, {"region": "Iberia"}, {"segment": "Household"}, {"channel": "Web"}])
-def test_acquisition_page_renders_for_a_selection(app_env, query_params):
-    at = open_page(ACQUISITION, query_params)
-    assert not at.exception, [e.value for e in at.exception]
-    assert [m.label for m in at.metric] == ["New customers", "Reactivated", "Lost customers", "Churn rate"]
-    assert {"New, reactivated and lost customers", "Monthly churn rate against its target",
-            "Why customers leave", "Lead conversion by channel (attract)",
-            "Most valuable customers lost"} <= {s.value for s in at.subheader}
-    assert {"acquisition_by_segment", "acquisition_by_channel", "acquisition_by_region", "acquisition_win_backs",
-            "acquisition_leads"} <= set(drill_keys(at))
-    assert not at.info  # the demo data fills every card
+ACQUISITION_TABS = {  # each tab, its cards and its drill-down charts
+    "Won and lost": ({"New, reactivated and lost customers", "Monthly churn rate against its target",
+                      "Why customers leave"}, {"acquisition_by_segment", "acquisition_by_channel",
+                                               "acquisition_by_region"}),
+    "Win-backs and leads": ({"Win-backs: lost customers who came back", "Lead conversion by channel (attract)"},
+                            {"acquisition_win_backs", "acquisition_leads"}),
+    "Most valuable customers lost": ({"Most valuable customers lost"}, set()),
+}
 
 
 @pytest.mark.parametrize("query_params", [{}, {"region": "Iberia"}, {"segment": "Household"}, {"channel": "Web"}])
-def test_lifecycle_page_renders_for_a_selection(app_env, query_params):
-    at = open_page(LIFECYCLE, query_params)
-    assert not at.exception, [e.value for e in at.exception]
-    assert [m.label for m in at.metric] == ["Top 20 % share of revenue", "Customers who ordered",
-                                            "Revenue of the top 20 %", "Revenue"]
-    assert {"Cohort retention", "Tenure and lifetime value", "Pareto: how concentrated is revenue?"} <= {
-        s.value for s in at.subheader}
-    assert {"lifecycle_stage_mix", "lifecycle_tenure", "lifecycle_value", "lifecycle_pareto_segments",
-            "lifecycle_rfm", "lifecycle_payments"} <= set(drill_keys(at))
-    assert any("**Trust**" in m.value for m in at.markdown)  # the stage rules, in words
+def test_acquisition_page_renders_each_tab_for_a_selection(app_env, query_params):
+    for tab, (cards, drills) in ACQUISITION_TABS.items():
+        at = open_page(ACQUISITION, {**query_params, "tab": tab})
+        assert not at.exception, (tab, [e.value for e in at.exception])
+        assert [m.label for m in at.metric] == ["New customers", "Reactivated", "Lost customers", "Churn rate"]
+        assert [t.label for t in at.tabs] == list(ACQUISITION_TABS)
+        assert cards <= {s.value for s in at.subheader} and drills <= set(drill_keys(at)), tab
+        assert not at.info, tab  # the demo data fills every card
+
+
+LIFECYCLE_TABS = {  # each tab and the drill-down charts it draws
+    "Cohort retention": set(), "Relationship stages": {"lifecycle_stage_mix"},
+    "Tenure and lifetime value": {"lifecycle_tenure", "lifecycle_value"},
+    "Revenue concentration": {"lifecycle_pareto_segments"}, "Purchase frequency (RFM)": {"lifecycle_rfm"},
+    "Payment methods": {"lifecycle_payments"},
+}
+
+
+@pytest.mark.parametrize("query_params", [{}, {"region": "Iberia"}, {"segment": "Household"}, {"channel": "Web"}])
+def test_lifecycle_page_renders_each_tab_for_a_selection(app_env, query_params):
+    for tab, drills in LIFECYCLE_TABS.items():
+        at = open_page(LIFECYCLE, {**query_params, "tab": tab})
+        assert not at.exception, (tab, [e.value for e in at.exception])
+        assert [t.label for t in at.tabs] == list(LIFECYCLE_TABS)
+        assert at.get("vega_lite_chart") and drills <= set(drill_keys(at)), tab
+        assert not at.info, tab  # the demo data fills every card
+    stages = open_page(LIFECYCLE, {**query_params, "tab": "Relationship stages"})
+    assert any("**Trust**" in m.value for m in stages.markdown)  # the stage rules, in words
+    concentration = open_page(LIFECYCLE, {**query_params, "tab": "Revenue concentration"})
+    assert [m.label for m in concentration.metric] == ["Top 20 % share of revenue", "Customers who ordered",
+                                                       "Revenue of the top 20 %", "Revenue"]
 
 
 def test_the_grain_selector_changes_the_periods(app_env):
@@ -546,7 +564,8 @@ def test_the_grain_selector_changes_the_periods(app_env):
     {"region": "Atlantis"},                                            # a filter no customer matches
 ])
 def test_an_empty_selection_shows_empty_states(app_env, page, query_params):
-    at = open_page(page, query_params)
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error
-    assert len(at.info) >= 5 and not at.get("vega_lite_chart")
+    for tab in LIFECYCLE_TABS if page == LIFECYCLE else ACQUISITION_TABS:
+        at = open_page(page, {**query_params, "tab": tab})
+        assert not at.exception, [e.value for e in at.exception]
+        assert not at.error
+        assert at.info and not at.get("vega_lite_chart"), tab

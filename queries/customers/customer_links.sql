@@ -9,15 +9,14 @@
 --   No rows when the customer is not in the selected regions. Names are personal data.
 -- chart: table
 -- param: customer text * Customer id
-WITH lifetime AS (  -- same value definitions as customer_list.sql
+WITH later AS (  -- same value definitions as customer_list.sql: orders after the end of the period (none when it ends on the as-of date)
     SELECT customer_id, sum(amount) AS revenue
-    FROM orders WHERE ordered_on <= $end_date
+    FROM order_facts WHERE ordered_on > $end_date
     GROUP BY customer_id
 ),
-valued AS (
-    SELECT c.customer_id, c.acquired_on, coalesce(l.revenue, 0) AS lifetime,
-           coalesce(c.parent_customer_id, c.customer_id) AS group_id  -- the parent heads the group
-    FROM customers c LEFT JOIN lifetime l USING (customer_id)
+valued AS (  -- every customer's revenue up to the end of the period
+    SELECT v.customer_id, v.acquired_on, v.group_id, v.revenue_amount - coalesce(l.revenue, 0) AS lifetime
+    FROM customer_value v LEFT JOIN later l USING (customer_id)
 ),
 linked AS (
     SELECT v.*, sum(v.lifetime) OVER (PARTITION BY v.group_id) AS linked
