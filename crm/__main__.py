@@ -1,4 +1,4 @@
-"""Command line: python -m crm {build-demo, import, query, check, settings}."""
+"""Command line: python -m crm {build-demo, import, upgrade, query, check, settings}."""
 from __future__ import annotations
 
 import argparse
@@ -24,6 +24,8 @@ def main(argv: list[str] | None = None) -> int:
     load.add_argument("--inactive-after-days", type=int, default=settings.get("inactive_after_days"), metavar="N",
                       help="customers without lost_on are lost N days after their last order")
 
+    commands.add_parser("upgrade", help="rebuild the current warehouse's summary tables for this release")
+
     query = commands.add_parser("query", help="run a query file on the current warehouse")
     query.add_argument("name", help="query id (the file name without .sql)")
     query.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
@@ -35,8 +37,8 @@ def main(argv: list[str] | None = None) -> int:
 
     args = parser.parse_args(argv)
     try:
-        return {"build-demo": _build_demo, "import": _import, "query": _query, "check": _check,
-                "settings": _settings}[args.command](args)
+        return {"build-demo": _build_demo, "import": _import, "upgrade": _upgrade, "query": _query,
+                "check": _check, "settings": _settings}[args.command](args)
     except (catalog.QueryFileError, warehouse.WarehouseError, warehouse.QueryError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
@@ -73,11 +75,26 @@ def _import(args) -> int:
     return 0
 
 
-def _reader():
+def _upgrade(args) -> int:
+    _current()
+    path = warehouse.upgrade(settings.get("data_dir"), progress=_progress_printer())
+    print(f"\nthe app now serves {path.name}", file=sys.stderr)
+    return 0
+
+
+def _current():
     path = warehouse.current_path(settings.get("data_dir"))
     if path is None:
         raise warehouse.WarehouseError(f"no warehouse in {settings.get('data_dir')}: run `python -m crm build-demo` first")
-    return warehouse.connect(path)
+    return path
+
+
+def _reader():
+    con = warehouse.connect(_current())
+    if warehouse.is_outdated(con):
+        raise warehouse.WarehouseError("the warehouse was built by an earlier release of the dashboard: run "
+                                       "`python -m crm upgrade` (or open the dashboard, which does it)")
+    return con
 
 
 def _query(args) -> int:

@@ -24,31 +24,49 @@ def _connection(path: str):
 
 
 def warehouse_path() -> Path:
-    """The current warehouse; on first start, build the demo one with a progress bar."""
+    """The current warehouse; on first start, build the demo one with a progress bar, and after an
+    upgrade that changed the marts, rebuild them from the warehouse's own tables."""
     data_dir = settings.get("data_dir")
     path = warehouse.current_path(data_dir)
-    if path is not None:
+    if path is not None and not _outdated(str(path)):
         return path
     with _build_lock:  # one session builds, the others wait for it
         path = warehouse.current_path(data_dir)
         if path is None:
-            path = _build_demo(data_dir)
+            customers = settings.get("demo_customers")
+            path = _with_progress(
+                "Preparing the demo warehouse",
+                "First start: the dashboard builds its demo data once; later starts open it at once.",
+                f"Building the demo warehouse ({customers:,} customers)",
+                lambda progress: demo.build(data_dir, customers=customers, seed=settings.get("demo_seed"),
+                                            inactive_after_days=settings.get("inactive_after_days"),
+                                            progress=progress))
+        elif _outdated(str(path)):
+            path = _with_progress(
+                "Updating the warehouse",
+                "This release of the dashboard computes its summary tables differently: they are rebuilt once "
+                "from your data, which stays as it was.",
+                "Rebuilding the summary tables", lambda progress: warehouse.upgrade(data_dir, progress))
     return path
 
 
-def _build_demo(data_dir: Path) -> Path:
-    customers = settings.get("demo_customers")
-    notice = st.empty()  # cleared once the warehouse is ready
+@st.cache_data(show_spinner=False, max_entries=8)
+def _outdated(path: str) -> bool:
+    return warehouse.is_outdated(_connection(path))
+
+
+def _with_progress(title: str, caption: str, text: str, work) -> Path:
+    """Run work(progress) under a progress bar, cleared when it is done."""
+    notice = st.empty()
     with notice.container():
-        st.subheader("Preparing the demo warehouse")
-        st.caption("First start: the dashboard builds its demo data once; later starts open it at once.")
-        bar = st.progress(0.0, text=f"Building the demo warehouse ({customers:,} customers)…")
+        st.subheader(title)
+        st.caption(caption)
+        bar = st.progress(0.0, text=f"{text}…")
 
     def progress(fraction: float, message: str) -> None:
-        bar.progress(min(max(fraction, 0.0), 1.0), text=f"Building the demo warehouse: {message}")
+        bar.progress(min(max(fraction, 0.0), 1.0), text=f"{text}: {message}")
 
-    path = demo.build(data_dir, customers=customers, seed=settings.get("demo_seed"),
-                      inactive_after_days=settings.get("inactive_after_days"), progress=progress)
+    path = work(progress)
     notice.empty()
     return path
 

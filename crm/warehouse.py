@@ -9,6 +9,7 @@ access, configuration locked) and every query runs on its own cursor.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import re
@@ -21,6 +22,7 @@ from typing import Callable, Iterable
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from crm import settings
 
@@ -101,6 +103,29 @@ def build(chunks: Iterable[tuple[str, object]], data_dir: Path, *, source: str,
     return path
 
 
+def upgrade(data_dir: Path, progress: Progress | None = None) -> Path:
+    """A new version of the current warehouse with this release's marts, built from its own base
+    tables (and keeping its import warnings): for a warehouse built by an earlier release."""
+    source = connect(current_path(data_dir))  # as the readers open it: one instance per file
+    try:
+        built = run(source, "SELECT source, inactive_after_days FROM warehouse_info").frame.iloc[0]
+        log = source.cursor().sql("SELECT * FROM import_log").to_arrow_table()
+        return build(_table_batches(source), data_dir, source=built["source"],
+                     inactive_after_days=None if pd.isna(built["inactive_after_days"])
+                     else int(built["inactive_after_days"]), progress=progress, import_log=log)
+    finally:
+        source.close()
+
+
+def _table_batches(con, rows: int = 1_000_000):
+    """(table, arrow table) chunks of every base table, a million rows at a time: bounded memory."""
+    for name in base_tables():
+        cursor = con.cursor()
+        for batch in cursor.sql(f"SELECT * FROM {name}").to_arrow_reader(rows):
+            yield name, pa.Table.from_batches([batch])
+        cursor.close()
+
+
 def _quoted(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"  # ATTACH takes no parameters
 
@@ -124,9 +149,17 @@ def _load_base_tables(con, chunks, progress: Progress) -> None:
         con.execute(f"INSERT INTO wh.{name} SELECT * FROM staging.{name}{order}")
 
 
+def marts_version() -> str:
+    """A fingerprint of the mart definitions: a warehouse built by other ones must be upgraded."""
+    digest = hashlib.sha256()
+    for path in mart_files():
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def _build_marts(con, *, source: str, inactive_after_days: int | None, progress: Progress) -> None:
     params = {"source": source, "built_at": dt.datetime.now(dt.timezone.utc).replace(tzinfo=None),
-              "inactive_after_days": inactive_after_days}
+              "inactive_after_days": inactive_after_days, "marts_version": marts_version()}
     marts = mart_files()
     for i, path in enumerate(marts):
         progress(0.8 + 0.2 * i / len(marts), f"Building {path.stem.split('_', 1)[-1]}")
@@ -224,6 +257,12 @@ def run(con, sql: str, params: dict | None = None, timeout: float | None = None)
             timer.cancel()
         cursor.close()
     return Result(frame, time.perf_counter() - started)
+
+
+def is_outdated(con) -> bool:
+    """True when this warehouse was built by other mart definitions (an earlier release)."""
+    columns = set(run(con, "SELECT * FROM warehouse_info LIMIT 0").frame.columns)
+    return "marts_version" not in columns or info(con)["marts_version"] != marts_version()
 
 
 def info(con) -> dict:

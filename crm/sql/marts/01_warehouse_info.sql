@@ -5,6 +5,7 @@ SELECT
     $source::VARCHAR                 AS source,
     $built_at::TIMESTAMP             AS built_at,
     $inactive_after_days::INTEGER    AS inactive_after_days,
+    $marts_version::VARCHAR          AS marts_version,  -- which mart definitions built it
     -- First day of the order history ("all time"); acquisitions may reach further back.
     coalesce(
         (SELECT min(ordered_on) FROM orders),
