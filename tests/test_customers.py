@@ -116,6 +116,10 @@ def test_list_columns_status_revenue_and_linked_value(run):
     # Lifetime revenue stops at the end of the period: A's order of 1 May is left out before it.
     april = by_id(run("customer_list", START, "2024-04-30"))
     assert (april["A"]["revenue_amount"], april["A"]["lifetime_revenue_amount"]) == (300, 300)
+    assert april["A"]["linked_value_amount"] == 300
+    # So does linked value: before K1's order of 10 March, H's group (H 1000, K1, K2 20) holds 1020.
+    february = by_id(run("customer_list", START, "2024-02-29"))
+    assert (february["H"]["lifetime_revenue_amount"], february["H"]["linked_value_amount"]) == (1000, 1020)
     assert {r["total_count"] for r in rows.values()} == {9}
     assert rows["H"]["name"] == "José Núñez" and rows["K1"]["consent"] is False
 
