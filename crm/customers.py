@@ -168,22 +168,16 @@ def show_profile(page: Page, customer_id: str) -> None:
     with left.container(border=True):
         st.subheader("Interactions by channel")
         interactions = page.run("customer_interactions", customer=customer_id)
-        if interactions.empty:
-            ui.empty("No interactions recorded.")
-        else:
+        if ui.has_rows(interactions, "No interactions recorded."):
             ui.chart(charts.breakdown(interactions, "channel", "interactions_count", title="Interactions"),
                      key="profile_channels", drill="channel")
     with right.container(border=True):
         st.subheader("Survey answers")
         surveys = page.run("customer_surveys", customer=customer_id)
-        if surveys.empty:
-            ui.empty("No survey answers.")
-        else:
+        if ui.has_rows(surveys, "No survey answers."):
             ui.table(surveys, file_name=f"surveys_{customer_id}", key="profile_surveys")
     with st.container(border=True):
         st.subheader("Complaints")
         complaints = page.run("customer_complaints", customer=customer_id)
-        if complaints.empty:
-            ui.empty("No complaints.")
-        else:
+        if ui.has_rows(complaints, "No complaints."):
             ui.table(complaints, file_name=f"complaints_{customer_id}", key="profile_complaints")

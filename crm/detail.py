@@ -137,9 +137,7 @@ def _won_and_lost(page: Page, field: str, value: str) -> None:
     with st.container(border=True):
         st.subheader(f"Customers won and lost: {value}")
         movements = page.run("movements_monthly")
-        if movements.empty:
-            ui.empty("No customer movements in the selected period.")
-        else:
+        if ui.has_rows(movements, "No customer movements in the selected period."):
             ui.chart(charts.movements_per_month(movements))
         st.page_link(ui.CUSTOMERS_PAGE, label=f"The customers of {value}", icon=":material/groups:",
                      query_params=page.filters.to_url())
@@ -163,9 +161,7 @@ def _complaints_and_mix(page: Page, field: str, value: str) -> None:
     with left.container(border=True):
         st.subheader("Complaints by category")
         complaints = page.run("complaints_by_category")
-        if complaints.empty:
-            ui.empty("No complaints received in the selected period.")
-        else:
+        if ui.has_rows(complaints, "No complaints received in the selected period."):
             ui.chart(charts.breakdown(complaints, "category", "received_count", title="Complaints received",
                                       drill=False))
     with middle.container(border=True):

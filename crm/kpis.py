@@ -37,8 +37,8 @@ HEADLINE = [
         "Net promoter score of the survey answers in the period: % promoters (9–10) minus % "
         "detractors (0–6), from -100 to 100."),
     Kpi("channel_cost_amount", "Channel cost",
-        "Acquisition and service costs of all channels in the months overlapping the period. "
-        "Costs are not split by segment.", lower_is_better=True),
+        "Acquisition and service costs of all channels in the period, a month's cost spread evenly over its "
+        "days. Costs are not split by segment.", lower_is_better=True),
 ]
 
 

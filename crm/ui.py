@@ -94,6 +94,14 @@ def empty(message: str) -> None:
     st.info(message, icon=":material/filter_alt_off:")
 
 
+def has_rows(frame: pd.DataFrame, empty_message: str) -> bool:
+    """True when a result has rows to show; otherwise shows the empty state saying why."""
+    if frame.empty:
+        empty(empty_message)
+        return False
+    return True
+
+
 def query_error(error: Exception) -> None:
     """A broken or failed query on its own card: file, line where known, and the database's message."""
     if isinstance(error, catalog.QueryFileError):

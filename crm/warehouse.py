@@ -305,7 +305,10 @@ def _node_problem(node, allowed: set[str], ctes: set[str]) -> str | None:
         ctes = ctes | {entry["key"] for entry in node["cte_map"].get("map", [])}
     kind = node.get("type")
     if kind == "TABLE_FUNCTION":
-        return "uses a table function; query files may read only the warehouse's tables"
+        function = node.get("function") or {}
+        name = function.get("function_name", "")
+        if name not in allowed or function.get("schema") or function.get("catalog"):
+            return "uses a table function; query files may read only the warehouse's tables and table macros"
     if kind == "BASE_TABLE":
         name = node.get("table_name", "")
         if node.get("catalog_name") or node.get("schema_name"):
@@ -316,6 +319,9 @@ def _node_problem(node, allowed: set[str], ctes: set[str]) -> str | None:
 
 
 def table_names(con) -> set[str]:
-    """Tables and views of the warehouse (base tables and marts)."""
-    rows = run(con, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").frame
-    return set(rows["table_name"])
+    """What a query file may read: the warehouse's tables and views (base tables and marts) and
+    the table macros its marts define (crm/sql/marts/00_macros.sql)."""
+    tables = run(con, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").frame
+    macros = run(con, "SELECT function_name FROM duckdb_functions() "
+                      "WHERE function_type = 'table_macro' AND NOT internal AND schema_name = 'main'").frame
+    return set(tables["table_name"]) | set(macros["function_name"])

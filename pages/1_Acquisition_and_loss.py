@@ -62,18 +62,14 @@ def won_and_lost():
     with left.container(border=True):
         st.subheader("Customers won and lost per year")
         by_year = page.run("movements_by_year")
-        if by_year.empty:
-            ui.empty(NO_CUSTOMERS)
-        else:
+        if ui.has_rows(by_year, NO_CUSTOMERS):
             ui.table(by_year, file_name="movements_by_year", key="movements_by_year")
             st.caption("Per segment. Years are clipped to the selected period: choose *All time* in the sidebar to "
                        "see every year.")
     with right.container(border=True):
         st.subheader("Why customers leave")
         reasons = page.run("loss_reasons")
-        if reasons.empty:
-            ui.empty("No customer was lost in the selected period and filters.")
-        else:
+        if ui.has_rows(reasons, "No customer was lost in the selected period and filters."):
             ui.chart(charts.pareto_bars(reasons, "reason", "lost_count", "cumulative_share_pct",
                                         title="Lost customers"))
             st.caption("Reasons ranked by lost customers; the line is their cumulative share (dashed: 80 %). "
@@ -85,9 +81,7 @@ def win_backs_and_leads():
     with st.container(border=True):
         st.subheader("Win-backs: lost customers who came back")
         by_channel = page.run("win_backs_by_channel")
-        if by_channel.empty:
-            ui.empty("No lost customer came back in the selected period and filters.")
-        else:
+        if ui.has_rows(by_channel, "No lost customer came back in the selected period and filters."):
             left, middle, right = st.columns(3)
             with left:
                 ui.chart(charts.breakdown(by_channel, "channel", "win_backs_count", title="Win-backs"),
@@ -102,9 +96,7 @@ def win_backs_and_leads():
     with st.container(border=True):
         st.subheader("Lead conversion by channel (attract)")
         leads = page.run("lead_conversion")
-        if leads.empty:
-            ui.empty("No lead was contacted in the selected period and filters.")
-        else:
+        if ui.has_rows(leads, "No lead was contacted in the selected period and filters."):
             left, right = st.columns(2)
             with left:
                 ui.chart(charts.grouped_bars(leads, "channel",
@@ -122,9 +114,7 @@ def valuable_lost():
     with st.container(border=True):
         st.subheader("Most valuable customers lost")
         lost = page.run("valuable_lost_customers")
-        if lost.empty:
-            ui.empty("No customer was lost in the selected period and filters.")
-        else:
+        if ui.has_rows(lost, "No customer was lost in the selected period and filters."):
             ui.table(lost, file_name="valuable_lost_customers", key="valuable_lost_customers")
             st.caption("The 25 customers lost in the period with the highest lifetime revenue (all their orders up to "
                        "the end of the period). Tenure = days from acquisition to the loss.")

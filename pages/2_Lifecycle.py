@@ -13,9 +13,7 @@ def cohorts():
     with st.container(border=True):
         st.subheader("Cohort retention")
         cohorts = page.run("cohort_retention")
-        if cohorts.empty:
-            ui.empty("No customer was acquired in the selected period and filters.")
-        else:
+        if ui.has_rows(cohorts, "No customer was acquired in the selected period and filters."):
             ui.chart(charts.cohort_heatmap(cohorts))
             st.caption("Each row: the customers acquired in a month (its size on the right); each cell: the share of "
                        "them active at the end of the month that many months later (customers who came back count "
@@ -60,9 +58,7 @@ def tenure_and_value():
             left, right = st.columns(2)
             with left:
                 st.markdown("**Tenure of active customers**")
-                if tenure.empty:
-                    ui.empty("No customer was active on the last day of the period.")
-                else:
+                if ui.has_rows(tenure, "No customer was active on the last day of the period."):
                     ui.chart(charts.stacked_bars(tenure, "tenure", "segment", "customers_count",
                                                  title="Active customers",
                                                  order=tenure.sort_values("band_no")["tenure"].unique().tolist(),
@@ -87,9 +83,7 @@ def concentration():
     with st.container(border=True):
         st.subheader("Pareto: how concentrated is revenue?")
         curve, by_segment = page.run("pareto_curve"), page.run("pareto_by_segment")
-        if curve.empty:
-            ui.empty("No customer ordered in the selected period and filters.")
-        else:
+        if ui.has_rows(curve, "No customer ordered in the selected period and filters."):
             left, right = st.columns(2)
             with left:
                 st.markdown("**Cumulative revenue over customers ranked by revenue**")
@@ -109,9 +103,7 @@ def purchases():
     with st.container(border=True):
         st.subheader("Purchase frequency and order value by segment (RFM)")
         grid = page.run("rfm_grid")
-        if grid.empty:
-            ui.empty("No customer ordered in the selected period and filters.")
-        else:
+        if ui.has_rows(grid, "No customer ordered in the selected period and filters."):
             ui.chart(charts.rfm_heatmap(grid), key="lifecycle_rfm", drill="segment")
             ui.table(page.run("purchases_by_segment"), file_name="purchases_by_segment", key="purchases_by_segment")
             st.caption("Customers who ordered in the period, by their number of orders and average order value in it. "
@@ -124,17 +116,13 @@ def payment_methods():
     with left.container(border=True):
         st.subheader("Payment methods by segment")
         payments = page.run("payment_methods_by_segment")
-        if payments.empty:
-            ui.empty("No order in the selected period and filters.")
-        else:
+        if ui.has_rows(payments, "No order in the selected period and filters."):
             ui.chart(charts.stacked_bars(payments, "segment", "payment_method", "orders_count", title="Share of orders",
                                          normalize=True, drill="segment"), key="lifecycle_payments", drill="segment")
     with right.container(border=True):
         st.subheader("Churn rate by payment method")
         churn = page.run("churn_by_payment_method")
-        if churn.empty:
-            ui.empty("No customer was active at the start of the selected period.")
-        else:
+        if ui.has_rows(churn, "No customer was active at the start of the selected period."):
             ui.chart(charts.value_bars(churn, "payment_method", "churn_rate_pct", title="Churn rate",
                                        axis_format=".0%", value_format=".1%", color="#c62828"))
             st.caption("Customers active at the start of the period by the method they paid most orders with; churn = "

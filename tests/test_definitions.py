@@ -164,6 +164,7 @@ def test_nps_and_channel_cost(tmp_path):
     cut = runner("kpis", "2024-02-15", "2024-03-10").iloc[0].channel_cost_amount
     assert cut == pytest.approx(226 * 15 / 29 + 440 * 10 / 31)
     assert runner("channel_totals", "2024-02-15", "2024-03-10").iloc[0].cost_amount == pytest.approx(cut)
+    assert runner("channel_cost_share", "2024-02-15", "2024-03-10").iloc[0].channel_cost_amount == pytest.approx(cut)
     by_month = runner("kpis_monthly", "2024-02-15", "2024-03-10").channel_cost_amount.tolist()
     assert by_month == pytest.approx([226 * 15 / 29, 440 * 10 / 31])
 

@@ -12,20 +12,18 @@ WITH contacts AS (
     GROUP BY ALL
 ),
 revenue AS (
-    SELECT channel, segment, sum(amount) AS revenue
-    FROM order_facts
-    WHERE ordered_on BETWEEN $start_date AND $end_date
+    SELECT channel, segment, sum(revenue_amount) AS revenue
+    FROM revenue_daily
+    WHERE day BETWEEN $start_date AND $end_date
       AND in_filter($regions, region) AND in_filter($segments, segment) AND in_filter($channels, channel)
     GROUP BY ALL
 ),
-served AS (
-    SELECT u.channel, c.segment, count(DISTINCT u.customer_id) AS customers
-    FROM (
-        SELECT channel, customer_id FROM interactions WHERE interacted_on BETWEEN $start_date AND $end_date
-        UNION ALL
-        SELECT channel, customer_id FROM order_facts WHERE ordered_on BETWEEN $start_date AND $end_date
-    ) u JOIN customers c USING (customer_id)
-    WHERE in_filter($regions, c.region) AND in_filter($segments, c.segment) AND in_filter($channels, u.channel)
+served AS (  -- a customer counts once in each channel they used (channel_use: bit masks, no DISTINCT)
+    SELECT b.channel, c.segment, count(*) AS customers
+    FROM channel_use($start_date, $end_date) u
+    JOIN customers c USING (customer_id)
+    JOIN channel_bits b ON (u.channels >> b.bit) & 1 = 1
+    WHERE in_filter($regions, c.region) AND in_filter($segments, c.segment) AND in_filter($channels, b.channel)
     GROUP BY ALL
 )
 SELECT channel, segment,

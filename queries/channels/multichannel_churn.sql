@@ -16,17 +16,12 @@ at_start AS (
     WHERE start_on < $start_date AND (end_on IS NULL OR end_on >= $start_date)
       AND in_filter($regions, region) AND in_filter($segments, segment) AND in_filter($channels, channel)
 ),
-usage AS (
-    SELECT customer_id, channel FROM interactions, lookback WHERE interacted_on BETWEEN first_day AND last_day
-    UNION
-    SELECT customer_id, channel FROM order_facts, lookback WHERE ordered_on BETWEEN first_day AND last_day
-),
-grouped AS (
+grouped AS (  -- the channels each customer used in the stretch before the period
     SELECT a.customer_id, a.segment, a.lost,
-           CASE count(u.channel) WHEN 0 THEN 'No contact' WHEN 1 THEN 'Single channel' ELSE 'Multi-channel' END
-             AS contact_group
-    FROM at_start a LEFT JOIN usage u USING (customer_id)
-    GROUP BY a.customer_id, a.segment, a.lost
+           CASE coalesce(bit_count(u.channels), 0) WHEN 0 THEN 'No contact' WHEN 1 THEN 'Single channel'
+                ELSE 'Multi-channel' END AS contact_group
+    FROM at_start a
+    LEFT JOIN channel_use((SELECT first_day FROM lookback), (SELECT last_day FROM lookback)) u USING (customer_id)
 )
 SELECT segment, contact_group,
        count(*)::BIGINT AS active_start_count,
