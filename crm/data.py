@@ -78,7 +78,12 @@ def _run(path: str, sql: str, params: dict) -> warehouse.Result:
 
 @st.cache_data(show_spinner=False, max_entries=500)
 def _problem(path: str, sql: str) -> str | None:
-    return warehouse.statement_problem(sql, warehouse.table_names(_connection(path)))
+    return warehouse.statement_problem(sql, _readable_names(path))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _readable_names(path: str) -> set[str]:  # once per warehouse, not once per query file
+    return warehouse.table_names(_connection(path))
 
 
 def problem(query: catalog.Query) -> catalog.QueryFileError | None:
