@@ -18,22 +18,8 @@
 -- param: sort_by text revenue Sort by: revenue, lifetime, linked, orders, acquired or id
 -- param: search text * Text to find in the id, city (and name, e-mail); * = no search
 -- param: search_names boolean false Also search names and e-mails
-WITH later AS (  -- orders after the end of the period (none when it ends on the as-of date)
-    SELECT o.customer_id, any_value(v.group_id) AS group_id, sum(o.amount) AS revenue
-    FROM order_facts o JOIN customer_value v USING (customer_id)
-    WHERE o.ordered_on > $end_date
-    GROUP BY o.customer_id
-),
-later_in_group AS (
-    SELECT group_id, sum(revenue) AS revenue FROM later GROUP BY group_id
-),
-linked AS (  -- each customer's and its group's revenue up to the end of the period
-    SELECT v.customer_id, v.acquired_on, v.group_id,
-           v.revenue_amount - coalesce(l.revenue, 0) AS lifetime,
-           v.group_revenue_amount - coalesce(g.revenue, 0) AS linked
-    FROM customer_value v
-    LEFT JOIN later l USING (customer_id)
-    LEFT JOIN later_in_group g ON g.group_id = v.group_id
+WITH linked AS (  -- each customer's and its group's revenue up to the end of the period
+    SELECT * FROM customer_value_at($end_date)
 ),
 thresholds AS (  -- over all customers known at the end of the period, so the flag is the same on every page
     SELECT quantile_cont(lifetime, 0.50) AS own_low,      -- bottom 50 % of own lifetime revenue

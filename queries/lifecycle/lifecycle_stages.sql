@@ -52,12 +52,8 @@ active AS (
     WHERE start_on <= $end_date AND (end_on IS NULL OR end_on > $end_date)
       AND in_filter($regions, region) AND in_filter($segments, segment) AND in_filter($channels, channel)
 ),
-later_orders AS (  -- orders after the end of the period (none when it ends on the as-of date)
-    SELECT customer_id, count(*) AS orders FROM order_facts WHERE ordered_on > $end_date GROUP BY customer_id
-),
 orders_to_date AS (
-    SELECT v.customer_id, v.orders_count - coalesce(l.orders, 0) AS orders
-    FROM customer_value v LEFT JOIN later_orders l USING (customer_id)
+    SELECT customer_id, orders FROM customer_value_at($end_date)
 ),
 open_complaints AS (
     SELECT customer_id, count(*) AS complaints FROM complaints
