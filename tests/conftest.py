@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from crm import catalog, warehouse
 
@@ -62,3 +63,28 @@ def demo_warehouse(tmp_path_factory) -> Path:
     data_dir = tmp_path_factory.mktemp("demo")
     demo.build(data_dir, customers=2_000, seed=7)
     return data_dir
+
+
+@pytest.fixture
+def app_env(demo_warehouse, monkeypatch) -> Path:
+    """The app served from the project folder on the small demo warehouse."""
+    monkeypatch.setenv("CRM_DATA_DIR", str(demo_warehouse))
+    monkeypatch.chdir(ROOT)
+    return demo_warehouse
+
+
+def open_page(page: str = "dashboard.py", query_params: dict | None = None, *, view_as: str | None = None,
+              user: dict | None = None, timeout: int = 120) -> AppTest:
+    """A page as a new session opens it (one run): URL parameters, the demo user picked in "view as"
+    or a signed-in user (st.user)."""
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=timeout)
+    for key, value in (query_params or {}).items():
+        at.query_params[key] = value
+    if view_as:
+        from crm import access
+        at.session_state[access.VIEW_AS_KEY] = view_as
+    if user:
+        at.user = user
+    if page != "dashboard.py":
+        at.switch_page(page)
+    return at.run()

@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 
 from crm import access
-from conftest import ROOT
+from conftest import ROOT, open_page
 
 ROLES = access.load_roles(ROOT / ".streamlit" / "roles.toml")
 
@@ -60,7 +60,6 @@ def test_a_roles_file_with_an_unknown_role_is_refused(tmp_path):
 
 # --- enforced in the running app (AppTest with a signed-in user) ------------------------------
 
-from pathlib import Path  # noqa: E402
 
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
@@ -71,20 +70,8 @@ PAGES = ["dashboard.py", *sorted(p.relative_to(ROOT).as_posix() for p in (ROOT /
 USERS = list(ROLES["users"])
 
 
-@pytest.fixture
-def app_env(demo_warehouse, monkeypatch):
-    monkeypatch.setenv("CRM_DATA_DIR", str(demo_warehouse))
-    monkeypatch.chdir(ROOT)
-
-
 def open_as(email: str, page: str = "dashboard.py", **params) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
-    at.user = {"is_logged_in": True, "email": email}
-    for key, value in params.items():
-        at.query_params[key] = value
-    if page != "dashboard.py":
-        at.switch_page(page)
-    return at.run()
+    return open_page(page, params, user={"is_logged_in": True, "email": email})
 
 
 @pytest.mark.parametrize("email", USERS)

@@ -21,7 +21,7 @@ import math
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT, Runner, build_warehouse, customer, d, order
+from conftest import ROOT, Runner, build_warehouse, customer, d, open_page, order
 
 
 def paid(customer_id, ordered_on, amount, method, channel="Web"):
@@ -484,20 +484,6 @@ def test_lifetime_value_by_segment_agrees_with_the_scorecard_query(lifetime):
 # --- The pages ------------------------------------------------------------------------------
 
 ACQUISITION, LIFECYCLE = "pages/1_Acquisition_and_loss.py", "pages/2_Lifecycle.py"
-
-
-@pytest.fixture
-def app_env(demo_warehouse, monkeypatch):
-    monkeypatch.setenv("CRM_DATA_DIR", str(demo_warehouse))
-    monkeypatch.chdir(ROOT)
-
-
-def open_page(page: str, query_params: dict | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=180)
-    for key, value in (query_params or {}).items():
-        at.query_params[key] = value
-    at.switch_page(page)
-    return at.run()
 
 
 def drill_keys(at: AppTest) -> list[str]:

@@ -25,7 +25,7 @@ import math
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT, Runner, build_warehouse, customer, d, order
+from conftest import Runner, build_warehouse, customer, d, open_page, order
 from crm.formatting import format_value
 
 CUSTOMERS = [
@@ -310,18 +310,8 @@ def test_lifetime_value_uses_the_margin_setting(unit):
 PAGE = "pages/3_Channels.py"
 
 
-@pytest.fixture
-def app_env(demo_warehouse, monkeypatch):
-    monkeypatch.setenv("CRM_DATA_DIR", str(demo_warehouse))
-    monkeypatch.chdir(ROOT)
-
-
 def open_channels(query_params: dict | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
-    for key, value in (query_params or {}).items():
-        at.query_params[key] = value
-    at.switch_page(PAGE)
-    return at.run()
+    return open_page(PAGE, query_params)
 
 
 SECTIONS = {"Costs": 4, "Acquisition and lifetime value": 4, "Channels and segments": 2, "Channel conflict": 3,

@@ -29,7 +29,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT, Runner, build_warehouse, customer, d, order
+from conftest import ROOT, Runner, build_warehouse, customer, d, open_page, order
 
 START, END = "2024-01-01", "2024-06-30"
 CUSTOMERS = [
@@ -249,14 +249,7 @@ def shop_env(shop_dir, monkeypatch):
 
 
 def open_customers(query_params: dict, view_as: str | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
-    for key, value in query_params.items():
-        at.query_params[key] = value
-    if view_as:
-        from crm import access
-        at.session_state[access.VIEW_AS_KEY] = view_as
-    at.switch_page("pages/6_Customers.py")
-    return at.run()
+    return open_page("pages/6_Customers.py", query_params, view_as=view_as)
 
 
 def shown_ids(at: AppTest) -> list[str]:

@@ -6,24 +6,10 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT
+from conftest import open_page
 from crm import demo, detail, kpis
 
 HEADLINE_LABELS = [k.label for k in kpis.HEADLINE]
-
-
-@pytest.fixture
-def app_env(demo_warehouse, monkeypatch):
-    monkeypatch.setenv("CRM_DATA_DIR", str(demo_warehouse))
-    monkeypatch.chdir(ROOT)
-
-
-def open_page(page: str, query_params: dict | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=180)
-    for key, value in (query_params or {}).items():
-        at.query_params[key] = value
-    at.switch_page(page)
-    return at.run()
 
 
 def url_values(at: AppTest, key: str) -> list[str]:

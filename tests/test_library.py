@@ -4,7 +4,7 @@ import shutil
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT
+from conftest import ROOT, open_page
 
 PAGE = "pages/7_Query_library.py"
 GOOD = """-- title: Customers per segment
@@ -47,11 +47,7 @@ def queries_dir(tmp_path, demo_warehouse, monkeypatch):
 
 
 def open_library(**params) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.switch_page(PAGE)
-    return at.run()
+    return open_page(PAGE, params)
 
 
 def texts(at: AppTest) -> str:

@@ -1,28 +1,11 @@
 """Every page renders under AppTest on the small demo warehouse, on a first and a second run,
 with the shared frame (navigation, filters) drawn each time."""
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT
+from conftest import ROOT, open_page
 
 PAGES = ["dashboard.py", *sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))]
-
-
-@pytest.fixture
-def app_env(demo_warehouse, monkeypatch):
-    monkeypatch.setenv("CRM_DATA_DIR", str(demo_warehouse))
-    monkeypatch.chdir(ROOT)
-
-
-def open_page(page: str, query_params: dict | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
-    for key, value in (query_params or {}).items():
-        at.query_params[key] = value
-    if page != "dashboard.py":
-        at.switch_page(page)
-    return at.run()
 
 
 def url_values(at: AppTest, key: str) -> list[str]:

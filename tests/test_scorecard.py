@@ -21,8 +21,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT, Runner, build_warehouse, customer, d, order
-from crm import access, catalog, scorecard, warehouse
+from conftest import ROOT, Runner, build_warehouse, customer, d, open_page, order
+from crm import catalog, scorecard, warehouse
 
 CUSTOMERS = [customer("A", "2024-01-01", segment="Multinational"), customer("B", "2024-01-01", "2024-03-10"),
              customer("C", "2024-02-15"), customer("N", "2024-01-01", region="Nordics")]
@@ -380,20 +380,8 @@ def test_projection_to_the_end_of_the_target_year(runner):
 
 # --- the page -----------------------------------------------------------------------------------
 
-@pytest.fixture
-def app_env(demo_warehouse, monkeypatch):
-    monkeypatch.setenv("CRM_DATA_DIR", str(demo_warehouse))
-    monkeypatch.chdir(ROOT)
-
-
 def open_scorecard(query_params: dict | None = None, view_as: str | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=180)
-    for key, value in (query_params or {}).items():
-        at.query_params[key] = value
-    if view_as:
-        at.session_state[access.VIEW_AS_KEY] = view_as
-    at.switch_page("pages/4_Scorecard.py")
-    at.run()
+    at = open_page("pages/4_Scorecard.py", query_params, view_as=view_as, timeout=180)
     assert not at.exception, [e.value for e in at.exception]
     return at
 

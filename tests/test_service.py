@@ -19,7 +19,7 @@ import datetime as dt
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT, Runner, build_warehouse, customer, d
+from conftest import ROOT, Runner, build_warehouse, customer, d, open_page
 from crm import catalog, scorecard, warehouse
 
 H = dt.timedelta(hours=1)
@@ -142,18 +142,8 @@ def test_nps_matches_the_headline_kpi(runner, lists):
 
 # --- the page -----------------------------------------------------------------------------------
 
-@pytest.fixture
-def app_env(demo_warehouse, monkeypatch):
-    monkeypatch.setenv("CRM_DATA_DIR", str(demo_warehouse))
-    monkeypatch.chdir(ROOT)
-
-
 def open_service(query_params: dict | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=180)
-    for key, value in (query_params or {}).items():
-        at.query_params[key] = value
-    at.switch_page("pages/5_Service_quality.py")
-    at.run()
+    at = open_page("pages/5_Service_quality.py", query_params, timeout=180)
     assert not at.exception, [e.value for e in at.exception]
     return at
 
