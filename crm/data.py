@@ -28,7 +28,7 @@ def warehouse_path() -> Path:
     upgrade that changed the marts, rebuild them from the warehouse's own tables."""
     data_dir = settings.get("data_dir")
     path = warehouse.current_path(data_dir)
-    if path is not None and not _outdated(str(path)):
+    if path is not None and _is_current(path):
         return path
     with _build_lock:  # one session builds, the others wait for it
         path = warehouse.current_path(data_dir)
@@ -41,7 +41,7 @@ def warehouse_path() -> Path:
                 lambda progress: demo.build(data_dir, customers=customers, seed=settings.get("demo_seed"),
                                             inactive_after_days=settings.get("inactive_after_days"),
                                             progress=progress))
-        elif _outdated(str(path)):
+        elif not _is_current(path):
             path = _with_progress(
                 "Updating the warehouse",
                 "This release of the dashboard computes its summary tables differently: they are rebuilt once "
@@ -50,9 +50,16 @@ def warehouse_path() -> Path:
     return path
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def _outdated(path: str) -> bool:
-    return warehouse.is_outdated(_connection(path))
+_current_files: set[str] = set()
+
+
+def _is_current(path: Path) -> bool:
+    """Built by this release's marts; remembered once known, since every query asks."""
+    if str(path) not in _current_files:
+        if warehouse.is_outdated(_connection(str(path))):
+            return False
+        _current_files.add(str(path))
+    return True
 
 
 def _with_progress(title: str, caption: str, text: str, work) -> Path:
