@@ -117,8 +117,9 @@ def _checked_state(as_of: dt.date, data_start: dt.date) -> Filters:
     checked, problems = filters.within_data(state, data_start, as_of)
     checked, unknown = filters.unknown_values(checked, data.filter_options())
     if checked != state:
+        from_the_url = st.session_state.get(filters.PROBLEMS_KEY, [])  # update() forgets them
         filters.update(**{name: getattr(checked, name) for name in ("period", "start", "end", *LIST_FILTERS)})
-        st.session_state[filters.PROBLEMS_KEY] = [*st.session_state.get(filters.PROBLEMS_KEY, []), *problems, *unknown]
+        st.session_state[filters.PROBLEMS_KEY] = [*from_the_url, *problems, *unknown]
     return checked
 
 
