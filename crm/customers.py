@@ -11,7 +11,6 @@ import streamlit as st
 from crm import access, charts, filters, ui
 from crm.formatting import format_value
 from crm.frame import Page
-from crm.kpis import Kpi
 
 PAGE_SIZE = 50
 ALL_ROWS = 10**9  # page_size for the whole list (the CSV download)
@@ -23,19 +22,7 @@ PAGE_KEY, SEARCH_KEY, SORT_KEY = "customers_page_number", "customers_search", "c
 FLAG = "⚑ linked value"
 FLAG_HELP = ("⚑ linked value: the customer's own lifetime revenue is in the bottom 50 % of all customers, but "
              "the value of their household / parent group is in the top 20 %. Treat them as part of that group.")
-PROFILE_KPIS = [
-    Kpi("lifetime_revenue_amount", "Lifetime revenue",
-        "All the customer's orders up to the end of the period.", query="customer_profile"),
-    Kpi("orders_count", "Orders", "All the customer's orders up to the end of the period.", query="customer_profile"),
-    Kpi("linked_value_amount", "Linked value",
-        "Lifetime revenue of the customer's household / parent group: the customer, its parent and the "
-        "parent's other children (or its own children).", query="customer_links"),
-    Kpi("spells_count", "Active spells",
-        "Spells started by the end of the period: the first on acquisition, one more per win-back.",
-        query="customer_profile"),
-    Kpi("active_days_count", "Days active", "Days in active spells up to the end of the period.",
-        query="customer_profile"),
-]
+PROFILE_KPIS = ["lifetime_revenue", "orders", "linked_value", "active_spells", "days_active"]
 
 
 def show(page: Page) -> None:

@@ -8,17 +8,19 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from crm import access, catalog, filters, settings
+from crm import access, catalog, data, filters, kpis, metrics, scorecard, settings
 from crm.formatting import column_config, format_change, format_value
 
 
 CUSTOMERS_PAGE = "pages/6_Customers.py"
 
 
-def kpi_tiles(page, kpis, now: pd.Series, before: pd.Series | None = None, trend: pd.DataFrame | None = None,
-              per_row: int = 5) -> None:
-    """One bordered tile per KPI: value, change against `before`, sparkline of `trend`, definition on
-    hover, and an "Explain" popover (definition, query file and SQL, as-of date, customers behind it)."""
+def kpi_tiles(page, metric_ids: list[str], now: pd.Series, before: pd.Series | None = None,
+              trend: pd.DataFrame | None = None, per_row: int = 5) -> None:
+    """One bordered tile per metric (ids of queries/metrics.toml): value, change against `before`,
+    sparkline of `trend`, definition on hover, and an "Explain" popover (definition, query file and
+    SQL, as-of date, customers behind it)."""
+    kpis = metrics.some(metric_ids)
     for start in range(0, len(kpis), per_row):
         for column, kpi in zip(st.columns(per_row), kpis[start:start + per_row]):
             previous = before[kpi.column] if before is not None else None
@@ -33,6 +35,27 @@ def kpi_tiles(page, kpis, now: pd.Series, before: pd.Series | None = None, trend
                     chart_data=None if trend is None else trend[kpi.column].astype(float).dropna().tolist(),
                 )
                 _explain(page, kpi)
+
+
+def metric_tiles(page, metric_ids: list[str], per_row: int = 5, sparklines: bool = True) -> None:
+    """Tiles for these metrics, their values fetched here: for each query file they come from, the
+    period and the comparison period in one statement, and (sparklines) the last 12 months from the
+    file's `<query>_monthly` companion where there is one, else the same file month by month."""
+    now, before, trend = {}, {}, []
+    for query_id in dict.fromkeys(m.query for m in metrics.some(metric_ids)):
+        current, previous = data.run_each(query_id, [page.values, page.previous_values])
+        now.update(current.iloc[0].to_dict() if len(current) else {})
+        before.update(previous.iloc[0].to_dict() if len(previous) else {})
+        if sparklines:
+            trend.append(_monthly(page, query_id))
+    kpi_tiles(page, metric_ids, pd.Series(now, dtype=object), pd.Series(before, dtype=object),
+              pd.concat(trend, axis=1) if trend else None, per_row)
+
+
+def _monthly(page, query_id: str) -> pd.DataFrame:
+    if catalog.exists(f"{query_id}_monthly"):
+        return kpis.series(data.run, page.values, query=f"{query_id}_monthly").drop(columns="month")
+    return scorecard.series(data.run_each, query_id, page.values, last=12).drop(columns="month")
 
 
 def _explain(page, kpi) -> None:
