@@ -6,6 +6,7 @@ query file is a new cache key, so nobody sees stale numbers.
 """
 from __future__ import annotations
 
+import dataclasses
 import threading
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import streamlit as st
 from crm import access, catalog, demo, settings, warehouse
 
 _build_lock = threading.Lock()
+_cleaned: set[str] = set()
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -27,6 +29,9 @@ def warehouse_path() -> Path:
     """The current warehouse; on first start, build the demo one with a progress bar, and after an
     upgrade that changed the marts, rebuild them from the warehouse's own tables."""
     data_dir = settings.get("data_dir")
+    if str(data_dir) not in _cleaned:  # once per start: what killed builds left behind
+        _cleaned.add(str(data_dir))
+        warehouse.clean_debris(data_dir)
     path = warehouse.current_path(data_dir)
     if path is not None and _is_current(path):
         return path
@@ -104,7 +109,9 @@ def execute(query: catalog.Query, values: dict) -> warehouse.Result:
 
     Raises catalog.QueryFileError for a refused file, warehouse.QueryError when the database fails it.
     """
-    return _run(str(warehouse_path()), query.sql, query.bind(_scope_for(query).clamp(values)))
+    scope = _scope_for(query)
+    result = _run(str(warehouse_path()), query.sql, query.bind(scope.clamp(values)))
+    return dataclasses.replace(result, frame=for_scope(result.frame, scope))
 
 
 def _scope_for(query: catalog.Query) -> access.Scope:
@@ -130,7 +137,7 @@ def run_each(query_id: str, value_sets: list[dict]) -> list[pd.DataFrame]:
     query = _parsed(query_id)
     scope = _scope_for(query)
     sql, params = query.bind_each([scope.clamp(values) for values in value_sets])
-    return catalog.split_sets(_run(str(warehouse_path()), sql, params).frame, len(value_sets))
+    return catalog.split_sets(for_scope(_run(str(warehouse_path()), sql, params).frame, scope), len(value_sets))
 
 
 _parsed_files: dict[tuple[Path, str], tuple[Path, int, catalog.Query]] = {}
@@ -167,5 +174,54 @@ def _options(path: str) -> dict[str, list[str]]:
 
 
 def filter_options() -> dict[str, list[str]]:
-    """The values each list filter can take: {'regions': [...], 'segments': [...], 'channels': [...]}."""
-    return _options(str(warehouse_path()))
+    """The values each list filter can take: {'regions': [...], 'segments': [...], 'channels': [...]};
+    regions only those the user may see, so no page lists (or runs a query per) another region."""
+    options = dict(_options(str(warehouse_path())))
+    scope = access.current()
+    if scope is not None and scope.regions is not None and "regions" in options:
+        options["regions"] = [r for r in options["regions"] if r in scope.regions]
+    return options
+
+
+# --- what a user may receive: their regions' rows; personal data only with the right ----------
+
+def for_scope(frame: pd.DataFrame, scope: access.Scope) -> pd.DataFrame:
+    """A query's result as this user may receive it. Every query passes here (execute, run_each):
+    rows of other regions are dropped (whatever the query file did with $regions), and names and
+    e-mails are joined to customer ids, from the identities file, only for the personal-data right."""
+    if scope.regions is not None and "region" in frame.columns:
+        frame = frame[frame["region"].isna() | frame["region"].isin(scope.regions)].reset_index(drop=True)
+    return with_identities(frame, scope)
+
+
+def with_identities(frame: pd.DataFrame, scope: access.Scope) -> pd.DataFrame:
+    """The frame with the personal columns right after customer_id: for scopes with the personal-data
+    right only; everyone else gets the frame as it is (the warehouse holds no personal data)."""
+    if not scope.personal_data or "customer_id" not in frame.columns or frame.empty:
+        return frame
+    people = warehouse.read_identities(warehouse_path(), frame["customer_id"].dropna().unique().tolist())
+    added = [c for c in warehouse.personal_columns()["customers"] if c not in frame.columns]
+    joined = frame.merge(people[["customer_id", *added]], on="customer_id", how="left")
+    at = list(frame.columns).index("customer_id") + 1
+    order = [*frame.columns[:at], *added, *frame.columns[at:]]
+    return joined[order]
+
+
+def find_customers(text: str) -> list[str]:
+    """Ids of the customers whose name or e-mail holds the text; [] for users without the
+    personal-data right (they cannot search by it)."""
+    scope = access.current()
+    if scope is None or not scope.personal_data or not text.strip():
+        return []
+    return warehouse.find_identities(warehouse_path(), text)
+
+
+def for_download(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows a CSV download may hold: never a customer without consent, by the frame's consent
+    column or, where it has none, by looking its customer ids up."""
+    if "consent" in frame.columns:
+        return frame[frame["consent"].fillna(False).astype(bool)]
+    if "customer_id" in frame.columns and not frame.empty:
+        agreed = warehouse.consenting(warehouse_path(), frame["customer_id"].dropna().unique().tolist())
+        return frame[frame["customer_id"].isin(agreed)]
+    return frame
