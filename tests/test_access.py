@@ -120,3 +120,14 @@ def test_the_access_log_records_page_views_for_the_admin(app_env):
     log = at.dataframe[0].value
     ana = log[log["user"] == "ana.garcia@example.com"].iloc[0]
     assert (ana["role"], ana["page"]) == ("sales_manager", "overview") and "DACH" in ana["filters"]
+
+
+def test_every_result_loses_the_rows_of_regions_the_user_may_not_see():
+    # A query that ignores $regions (an analyst's own file, a staff table) still cannot show a
+    # restricted manager another region's row: crm.data.for_scope drops it.
+    from crm import data
+    frame = pd.DataFrame({"region": ["DACH", "Iberia", "Nordics", None], "staff_count": [5, 7, 11, 23]})
+    jurgen = access.scope_for(ROLES, "jurgen.gross@example.com")  # DACH and Nordics
+    assert data.for_scope(frame, jurgen).values.tolist() == [["DACH", 5], ["Nordics", 11], [None, 23]]
+    analyst = access.scope_for(ROLES, "analyst@example.com")  # every region, no personal data
+    assert data.for_scope(frame, analyst).equals(frame)

@@ -73,7 +73,8 @@ def downloads(monkeypatch):
 
 
 def sent(at) -> bytes:
-    """Everything the page sent to the browser: every element's message, chart specs and data included."""
+    """Everything the page (or one block of it) sent to the browser: every element's message, chart
+    specs and data included."""
     found = []
 
     def walk(node):
@@ -82,7 +83,7 @@ def sent(at) -> bytes:
             found.append(proto.SerializeToString())
         for child in getattr(node, "children", {}).values():
             walk(child)
-    walk(at._tree)
+    walk(getattr(at, "_tree", at))
     return b"\n".join(found)
 
 
