@@ -9,7 +9,7 @@ import math
 import pandas as pd
 import streamlit as st
 
-from crm import access, charts, data, ui
+from crm import access, charts, data, filters, ui
 from crm.formatting import format_value
 from crm.frame import Page
 from crm.kpis import Kpi
@@ -126,20 +126,23 @@ def show_profile(page: Page, customer_id: str) -> None:
                  query_params=page.filters.to_url())
     profile = page.run("customer_profile", customer=customer_id)
     if profile.empty:
-        ui.empty(f"No customer {customer_id} in the regions you can see (with the current region filter).")
+        ui.empty(f"No customer {filters.plain(customer_id)} in the regions you can see (with the current region "
+                 "filter).")
         return
     me = profile.iloc[0]  # name and e-mail only for users with the personal-data right (crm.data)
     links = page.run("customer_links", customer=customer_id)
     mine = links[links["customer_id"] == customer_id].iloc[0]
 
-    name = me.get("name")
-    st.subheader(f"{name} · {customer_id}" if isinstance(name, str) and name else customer_id)
+    # Imported values (a name such as "[x](http://...)") are shown as text, never as Markdown.
+    me = me.map(lambda v: filters.plain(v) if isinstance(v, str) else v)
+    name, email = me.get("name"), me.get("email")
+    st.subheader(f"{name} · {me['customer_id']}" if isinstance(name, str) and name else me["customer_id"])
     st.caption(" · ".join(str(part) for part in [
         me["status"], me["segment"], f"{me['region']} ({me['city'] or me['country']}, {me['country']})",
         f"acquired through {me['channel']} on {me['acquired_on']:%d %b %Y}",
         f"lost on {me['lost_on']:%d %b %Y} ({me['loss_reason'] or 'no reason recorded'})" if pd.notna(me["lost_on"])
         else None,
-        f"e-mail {me['email']}" if isinstance(me.get("email"), str) and me["email"] else None,
+        f"e-mail {email}" if isinstance(email, str) and email else None,
         "consent given" if me["consent"] else "⚠ no consent: do not contact or profile",
     ] if part))
     ui.kpi_tiles(page, PROFILE_KPIS, pd.concat([profile.iloc[0], mine[["linked_value_amount"]]]))
