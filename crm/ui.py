@@ -100,6 +100,7 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     for column in safe.columns:
         if not pd.api.types.is_numeric_dtype(safe[column]) and not pd.api.types.is_datetime64_any_dtype(safe[column]):
             safe[column] = safe[column].map(_neutralised)
+    safe.columns = [_neutralised(str(c)) for c in safe.columns]  # an analyst's alias is a cell too
     # CRLF rows, as RFC 4180 says: the writer then quotes any cell holding a CR or LF, which a bare
     # "\n" terminator would leave unquoted (a CR inside a cell would split the row).
     return safe.to_csv(index=False, lineterminator="\r\n").encode("utf-8")

@@ -163,6 +163,8 @@ def test_csv_downloads_neutralise_formulas_and_keep_numbers():
     assert rows["note"].tolist() == ["'\rcr", "ok", "", "a=b", "'=", "'-"]
     assert rows["revenue_amount"].tolist() == [-5.5, 10.0, 0.0, 1.0, 2.0, 3.0]  # numbers stay numbers
     assert rows["orders_count"].tolist() == [-1, 2, 3, 4, 5, 6]
+    header = ui.csv_bytes(pd.DataFrame({"=1+1": [1], "ok": ["x"]})).decode().splitlines()[0]
+    assert header == "'=1+1,ok"  # a column named by an analyst's alias is neutralised too
 
 
 def test_the_admin_download_of_the_list_neutralises_a_formula_name(env, downloads):
