@@ -169,13 +169,17 @@ def _options(path: str) -> dict[str, list[str]]:
 
 
 def filter_options() -> dict[str, list[str]]:
-    """The values each list filter can take: {'regions': [...], 'segments': [...], 'channels': [...]};
-    regions only those the user may see, so no page lists (or runs a query per) another region."""
-    options = dict(_options(str(warehouse_path())))
+    """The values each list filter can take in the data: {'regions': [...], 'segments': [...], 'channels': [...]}."""
+    return _options(str(warehouse_path()))
+
+
+def breakdown_regions(selected) -> list[str]:
+    """The regions a per-region breakdown may show: the selected ones the user may see, or with
+    none selected every region they may see; never another region's name on their numbers."""
     scope = access.current()
-    if scope is not None and scope.regions is not None and "regions" in options:
-        options["regions"] = [r for r in options["regions"] if r in scope.regions]
-    return options
+    if scope is not None and scope.regions is not None:
+        return scope.clamp_regions(selected)
+    return list(selected) or filter_options().get("regions", [])
 
 
 # --- what a user may receive: their regions' rows; personal data only with the right ----------

@@ -176,3 +176,8 @@ def test_a_restricted_sales_manager_sees_no_other_regions_name_anywhere_on_the_p
     assert len(training) == 1 and b"Iberia" in training[0]
     admin = open_page("pages/5_Service_quality.py")
     assert all(r in sent(admin.main) for r in others)
+    # A link asking for DACH cannot put "DACH" on her Iberia numbers either.
+    asks = open_page("pages/5_Service_quality.py", {"region": "DACH"}, view_as="ana.garcia@example.com")
+    training = [c.proto.SerializeToString() for c in asks.get("vega_lite_chart")
+                if b"customer_facing_count" in c.proto.SerializeToString()]
+    assert len(training) == 1 and b"Iberia" in training[0] and b"DACH" not in training[0]
