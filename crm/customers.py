@@ -110,7 +110,7 @@ def _whole_list_download(page: Page, query: dict, total: int) -> None:
 
 
 def profile_picker(page: Page, customer_ids: list[str], *, key: str) -> None:
-    """Open one of these customers' profile (ids only: names may be masked)."""
+    """Open one of these customers' profile (by id: names are joined only for some roles)."""
     if not customer_ids:
         return
     choice, link = st.columns([2, 3], vertical_alignment="bottom")
