@@ -153,3 +153,27 @@ def test_debris_of_the_previous_release_never_costs_the_last_good_version(servin
     assert files(data_dir) == {"current.txt", result.path.name, warehouse.identities_path(result.path).name,
                                *(p.name for p in kept)}
     assert {p: digest(p) for p in kept} == kept
+
+
+def test_a_first_demo_build_killed_leaves_no_version_and_its_debris_goes(tmp_path):
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    kill_at("loading", data_dir, "build-demo", "--customers", "300", tmp_path=tmp_path)
+    assert warehouse.current_path(data_dir) is None  # nothing to mistake for a warehouse
+    debris = files(data_dir)
+    assert debris and all(n.startswith("building-") for n in debris), debris
+    assert set(warehouse.clean_debris(data_dir)) == debris and files(data_dir) == set()
+
+
+def test_the_app_cleans_debris_when_it_starts(serving, monkeypatch):
+    from crm import data
+    data_dir, export, kept = serving
+    stray = [data_dir / "building-20990101-000000-000000.duckdb", data_dir / "building-20990101-000000-000000.tmp",
+             data_dir / "identities-20000101-000000-000000.duckdb"]  # the last: a version long gone
+    stray[0].write_bytes(b"partial")
+    stray[1].mkdir()
+    stray[2].write_bytes(b"orphan")
+    monkeypatch.setenv("CRM_DATA_DIR", str(data_dir))
+    current = [p for p in kept if p.name.startswith("warehouse-")][-1]
+    assert data.warehouse_path() == current.resolve()
+    assert files(data_dir) == {"current.txt", *(p.name for p in kept)}
