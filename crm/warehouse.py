@@ -90,7 +90,8 @@ def build(chunks: Iterable[tuple[str, object]], data_dir: Path, *, source: str,
     data_dir.mkdir(parents=True, exist_ok=True)
     with _exclusive(data_dir):
         _clean(data_dir)
-        building = data_dir / f"{BUILDING}{dt.datetime.now():%Y%m%d-%H%M%S-%f}.duckdb"
+        # UTC: names sort in build order (cleanup relies on it), with no daylight-saving step back.
+        building = data_dir / f"{BUILDING}{dt.datetime.now(dt.timezone.utc):%Y%m%d-%H%M%S-%f}.duckdb"
         try:
             _write(chunks, building, source=source, inactive_after_days=inactive_after_days,
                    progress=progress, import_log=import_log)
