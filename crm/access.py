@@ -21,11 +21,12 @@ import pandas as pd
 import streamlit as st
 
 from crm import settings
+from crm.errors import CrmError
 
 VIEW_AS_KEY = "crm_view_as"
 
 
-class RolesFileError(Exception):
+class RolesFileError(CrmError):
     """The roles file is missing, unreadable or inconsistent; the message names what is wrong."""
 
 

@@ -27,6 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from crm import settings
+from crm.errors import CrmError
 
 try:
     import fcntl
@@ -49,7 +50,7 @@ BUILD_MEMORY_LIMIT = "2GB"
 READER_MEMORY_LIMIT = "768MB"
 
 
-class WarehouseError(Exception):
+class WarehouseError(CrmError):
     """A problem with the warehouse itself: missing, unreadable, or a failed build."""
 
 
@@ -487,7 +488,7 @@ class Result:
     seconds: float
 
 
-class QueryError(Exception):
+class QueryError(CrmError):
     """The database refused or failed a query, or it passed a limit; the message says which."""
 
 
