@@ -94,7 +94,8 @@ training = page.run(TRAINING).iloc[0]
 training_before = page.run(TRAINING, previous=True).iloc[0]
 training_trend = scorecard.series(data.run_each, TRAINING, page.values, last=12)
 ui.kpi_tiles(page, TRAINING_TILES, training, training_before, training_trend, per_row=4)
-by_region = scorecard.by_value(data.run_each, TRAINING, page.values, "regions", options["regions"])
+regions = data.breakdown_regions(page.values["regions"])  # a restricted manager: their regions only
+by_region = scorecard.by_value(data.run_each, TRAINING, {**page.values, "regions": regions}, "regions", regions)
 with st.container(border=True):
     st.subheader("Customer-facing staff trained in CRM, by region")
     ui.chart(charts.breakdown_with_count(by_region[by_region.customer_facing_count > 0], "region", "trained_share_pct",
