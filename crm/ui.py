@@ -8,11 +8,11 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from crm import access, catalog, data, filters, kpis, metrics, scorecard, settings
+from crm import access, catalog, data, filters, kpis, metrics, scorecard, settings, site
 from crm.formatting import column_config, format_change, format_value
 
 
-CUSTOMERS_PAGE = "pages/6_Customers.py"
+CUSTOMERS_PAGE = site.path("customers")
 
 
 def kpi_tiles(page, metric_ids: list[str], now: pd.Series, before: pd.Series | None = None,
