@@ -22,7 +22,6 @@ Then it prints markdown tables (for the README) and the issue's goals, met or mi
 Warehouses are kept in --reuse DIR (default: /tmp/crm-bench) as DIR/w<size>; a second run reuses them.
 """
 from __future__ import annotations
-
 import argparse
 import datetime as dt
 import json
@@ -32,6 +31,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+from types import SimpleNamespace
 import time
 from pathlib import Path
 
@@ -202,9 +202,9 @@ def overview_with_queries(con, values: dict, options: dict) -> dict:
     start, end = previous_period(values["start_date"], values["end_date"])
     return {"now": run("kpis", values).iloc[0].to_dict(),
             "before": run("kpis", {**values, "start_date": start, "end_date": end}).iloc[0].to_dict(),
-            "trend": kpis.series(run, values),
-            "segments": kpis.by_value(run, values, "segments", options["segments"]),
-            "channels": kpis.by_value(run, values, "channels", options["channels"]),
+            "trend": kpis.per_month(SimpleNamespace(run=run), "kpis", values, last=12),
+            "segments": kpis.per_value(SimpleNamespace(run=run), "kpis", values, "segments", options["segments"]),
+            "channels": kpis.per_value(SimpleNamespace(run=run), "kpis", values, "channels", options["channels"]),
             "movements": run("movements_monthly", values),
             "revenue": run("revenue_monthly", values)}
 
