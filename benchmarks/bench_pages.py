@@ -22,6 +22,7 @@ Then it prints markdown tables (for the README) and the issue's goals, met or mi
 Warehouses are kept in --reuse DIR (default: /tmp/crm-bench) as DIR/w<size>; a second run reuses them.
 """
 from __future__ import annotations
+
 import argparse
 import datetime as dt
 import json
@@ -31,9 +32,9 @@ import statistics
 import subprocess
 import sys
 import tempfile
-from types import SimpleNamespace
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pandas as pd
 
