@@ -19,13 +19,14 @@ import pandas as pd
 import streamlit as st
 
 from crm import settings
+from crm.errors import CrmError
 
 PERSONAL_COLUMNS = ("name", "email", "customer_name", "parent_name")
 MASK = "•••"
 VIEW_AS_KEY = "crm_view_as"
 
 
-class RolesFileError(Exception):
+class RolesFileError(CrmError):
     """The roles file is missing, unreadable or inconsistent; the message names what is wrong."""
 
 
