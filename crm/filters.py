@@ -12,7 +12,7 @@ from dataclasses import fields, replace
 import streamlit as st
 
 
-from crm.markup import code, plain, quoted  # noqa: F401 - pages quote link values through filters
+from crm.markup import code, plain  # noqa: F401 - pages quote link values through filters
 from crm.periods import (COMPARISONS, DEFAULT_COMPARE, DEFAULT_PERIOD, LIST_FILTERS, PERIODS,  # noqa: F401
                          Filters, previous_period, read_url, unknown_values, within_data)
 

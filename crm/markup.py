@@ -5,14 +5,9 @@ from __future__ import annotations
 import re
 
 
-def quoted(text: str, limit: int = 40) -> str:
-    """A value from a link, for a message: quoted, cut short, and never read as markup."""
-    text = " ".join(str(text).split())
-    return f"“{plain(text[:limit])}{'…' if len(text) > limit else ''}”"
-
-
 def code(text: str, limit: int = 60) -> str:
-    """Text as a Markdown code span: shown exactly as it is, never as markup (a link, an image)."""
+    """Text as a Markdown code span, cut short: shown exactly as it is, never as markup (a link,
+    an image, an address made clickable). For values from a link in messages."""
     text = " ".join(str(text).replace("`", "'").split())
     return f"`{text[:limit]}{'…' if len(text) > limit else ''}`"
 
@@ -23,4 +18,6 @@ _MARKUP = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~$:])")  # what Markdown, links, 
 def plain(text: str) -> str:
     """Text that Markdown shows as it is: every mark Markdown reads escaped, so no link, image,
     emphasis, icon or colour directive can be smuggled in (by a URL value, say)."""
-    return _MARKUP.sub(r"\\\1", " ".join(str(text).split()))  # one line: no heading or list
+    text = _MARKUP.sub(r"\\\1", " ".join(str(text).split()))  # one line: no heading or list
+    # Escapes do not stop Markdown from making bare addresses clickable: a zero-width space does.
+    return text.replace("//", "/\u200b/").replace("www\\.", "www\u200b\\.").replace("@", "@\u200b")

@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from typing import Mapping
 
-from crm.markup import quoted
+from crm.markup import code
 
 PERIODS = {
     "last_12_months": "Last 12 months",
@@ -77,7 +77,7 @@ def read_url(params: Mapping[str, list[str]]) -> tuple[Filters, list[str]]:
     problems = []
     period = (params.get("period") or [DEFAULT_PERIOD])[-1]
     if period not in PERIODS:
-        problems.append(f"period={quoted(period)} is not a known period; showing the "
+        problems.append(f"period={code(period)} is not a known period; showing the "
                         f"{PERIODS[DEFAULT_PERIOD].lower()}")
         period = DEFAULT_PERIOD
     start, end = (_date(params.get(key), key, problems) for key in ("start", "end"))
@@ -88,7 +88,7 @@ def read_url(params: Mapping[str, list[str]]) -> tuple[Filters, list[str]]:
         period = DEFAULT_PERIOD
     compare = (params.get("compare") or [DEFAULT_COMPARE])[-1]
     if compare not in COMPARISONS:
-        problems.append(f"compare={quoted(compare)} is not one of {', '.join(COMPARISONS)}; "
+        problems.append(f"compare={code(compare)} is not one of {', '.join(COMPARISONS)}; "
                         f"comparing with the {COMPARISONS[DEFAULT_COMPARE].lower()}")
         compare = DEFAULT_COMPARE
     lists = {name: tuple(dict.fromkeys(v for v in params.get(key, []) if v)) for name, key in LIST_FILTERS.items()}
@@ -103,7 +103,7 @@ def within_data(selection: Filters, first: dt.date, last: dt.date) -> tuple[Filt
     absurd (before 1900, after 2200), which gives the default period."""
     if selection.period != "custom" or (first <= selection.start and selection.end <= last):
         return selection, []
-    given = f"the period {selection.start} – {selection.end}"
+    given = f"period {selection.start} – {selection.end}"
     if selection.end < first or selection.start > last:
         if 1900 <= selection.start.year and selection.end.year <= 2200:
             return selection, []
@@ -120,7 +120,7 @@ def unknown_values(selection: Filters, options: dict[str, list[str]]) -> tuple[F
     problems, kept = [], {}
     for name, key in LIST_FILTERS.items():
         kept[name] = tuple(v for v in getattr(selection, name) if v in options.get(name, ()))
-        problems += [f"{key}={quoted(v)} is not in the data; it was left out"
+        problems += [f"{key}={code(v)} is not in the data; it was left out"
                      for v in getattr(selection, name) if v not in kept[name]]
     return replace(selection, **kept), problems
 
@@ -161,5 +161,5 @@ def _date(values: list[str] | None, key: str, problems: list[str]) -> dt.date | 
     try:
         return dt.date.fromisoformat(values[-1]) if values else None
     except ValueError:
-        problems.append(f"{key}={quoted(values[-1])} is not a date (YYYY-MM-DD)")
+        problems.append(f"{key}={code(values[-1])} is not a date (YYYY-MM-DD)")
         return None
