@@ -103,14 +103,19 @@ def build(chunks: Iterable[tuple[str, object]], data_dir: Path, *, source: str,
     return path
 
 
-def upgrade(data_dir: Path, progress: Progress | None = None) -> Path:
+def upgrade(data_dir: Path, progress: Progress | None = None, build_with: Callable | None = None) -> Path:
     """A new version of the current warehouse with this release's marts, built from its own base
-    tables (and keeping its import warnings): for a warehouse built by an earlier release."""
-    source = connect(current_path(data_dir))  # as the readers open it: one instance per file
+    tables (and keeping its import warnings): for a warehouse built by an earlier release.
+    `build_with` replaces `build` (crm.spark_build.build for `upgrade --engine spark`)."""
+    current = current_path(data_dir)
+    if build_with is None and is_parquet_version(current):  # too big for this machine, maybe
+        raise WarehouseError("the warehouse was built by Spark with earlier mart definitions: run "
+                             "`python -m crm upgrade --engine spark`")
+    source = connect(current)  # as the readers open it: one instance per file
     try:
         built = run(source, "SELECT source, inactive_after_days FROM warehouse_info").frame.iloc[0]
         log = source.cursor().sql("SELECT * FROM import_log").to_arrow_table()
-        return build(_table_batches(source), data_dir, source=built["source"],
+        return (build_with or build)(_table_batches(source), data_dir, source=built["source"],
                      inactive_after_days=None if pd.isna(built["inactive_after_days"])
                      else int(built["inactive_after_days"]), progress=progress, import_log=log)
     finally:
@@ -186,15 +191,21 @@ def _store_import_log(con, rows) -> None:
 
 def _point_to(data_dir: Path, path: Path) -> None:
     tmp = data_dir / (POINTER_FILE + ".tmp")
-    tmp.write_text(path.name + "\n")
+    tmp.write_text(Path(path).relative_to(data_dir).as_posix() + "\n")  # a file, or folder/catalog.duckdb
     os.replace(tmp, data_dir / POINTER_FILE)  # atomic: readers see the old or the new name
 
 
 def _remove_old_versions(data_dir: Path, keep: Path, versions: int) -> None:
-    """Delete all but the newest `versions` old files; sessions may still read those."""
-    old = sorted(p for p in data_dir.glob("warehouse-*.duckdb") if p != keep)
+    """Delete all but the newest `versions` old versions (files or Parquet folders); sessions may
+    still read those. Names start with the build time, so they sort by age."""
+    keep = keep.parent if keep.name == CATALOG_FILE else keep
+    old = sorted(p for p in data_dir.glob("warehouse-*")
+                 if p != keep and (p.suffix == ".duckdb" or (p / CATALOG_FILE).exists()))
     for path in old[:-versions] if versions else old:
-        _remove(path)
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            _remove(path)
 
 
 def _remove(path: Path) -> None:
@@ -221,6 +232,8 @@ def current_path(data_dir: Path) -> Path | None:
 
 def connect(path: Path):
     """A read-only, locked-down connection to one warehouse version (share it; query via cursors)."""
+    if is_parquet_version(path):
+        return _connect_parquet(Path(path))
     # Set at open time: a second connect to the same file in this process shares the instance.
     return duckdb.connect(str(path), read_only=True,
                           config={"enable_external_access": False, "lock_configuration": True,
@@ -325,3 +338,95 @@ def table_names(con) -> set[str]:
     macros = run(con, "SELECT function_name FROM duckdb_functions() "
                       "WHERE function_type = 'table_macro' AND NOT internal AND schema_name = 'main'").frame
     return set(tables["table_name"]) | set(macros["function_name"])
+
+
+# --- Parquet versions (built by Spark: crm/spark_build.py) ----------------------------------
+# A folder `warehouse-<time>-spark/` with one Parquet folder per table and a small DuckDB file,
+# CATALOG_FILE, holding views over them, the marts' table macros and the import log. The pointer
+# names the catalog; readers open it like any version, allowed to read that folder only.
+CATALOG_FILE = "catalog.duckdb"
+
+
+def is_parquet_version(path: Path | None) -> bool:
+    return path is not None and Path(path).name == CATALOG_FILE
+
+
+def _connect_parquet(path: Path):
+    # allowed_directories can be set only while external access is still on, and not in the
+    # open-time config: open, allow the version's folder, switch external access off, lock.
+    con = duckdb.connect(str(path), read_only=True, config={"memory_limit": READER_MEMORY_LIMIT})
+    if not con.execute("SELECT current_setting('lock_configuration')").fetchone()[0]:  # else shared, done
+        con.execute("SET allowed_directories = $dirs", {"dirs": [str(path.parent.resolve()) + os.sep]})
+        con.execute("SET enable_external_access = false")
+        con.execute("SET lock_configuration = true")
+    return con
+
+
+def publish_parquet(data_dir: Path, version: Path, import_log=None) -> Path:
+    """Make a complete Parquet version current: write its catalog, then flip the pointer.
+
+    Each view reads its table's Parquet files with the column types the DuckDB build gives the
+    same table (read from the marts run on empty tables), so every query file sees the same
+    types either way; a cast is added only where Spark wrote another type.
+    """
+    data_dir, version = Path(data_dir).resolve(), Path(version).resolve()
+    catalog = version / CATALOG_FILE
+    con = duckdb.connect()
+    try:
+        con.execute(f"ATTACH {_quoted(catalog)} AS wh (STORAGE_VERSION '{STORAGE_VERSION}')")
+        con.execute("USE wh")
+        for name, columns in table_types().items():
+            if not (version / name).is_dir():
+                raise WarehouseError(f"{version.name} is incomplete: no Parquet folder for table {name}")
+            files = _quoted(version / name / "*.parquet")
+            written = dict(con.execute(f"SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM "
+                                       f"read_parquet({files}))").fetchall())
+            select = ", ".join(f'"{column}"' if written.get(column) == kind else f'CAST("{column}" AS {kind}) AS "{column}"'
+                               for column, kind in columns)
+            con.execute(f'CREATE VIEW "{name}" AS SELECT {select} FROM read_parquet({files})')
+        for sql in _macro_statements(con):
+            con.execute(sql)
+        _store_import_log(con, import_log)
+        con.execute("CHECKPOINT wh")
+        con.execute("USE memory")
+        con.execute("DETACH wh")
+    except BaseException:
+        con.close()
+        _remove(catalog)
+        raise
+    con.close()
+    _point_to(data_dir, catalog)
+    _remove_old_versions(data_dir, keep=catalog, versions=settings.get("keep_versions"))
+    return catalog
+
+
+def table_types() -> dict[str, list[tuple[str, str]]]:
+    """Every base table and mart with its columns and DuckDB types, in build order: the schema and
+    the marts run on empty tables in memory (a fraction of a second)."""
+    con = duckdb.connect()
+    try:
+        con.execute((SQL_DIR / "schema.sql").read_text())
+        _build_marts(con, source="", inactive_after_days=None, progress=lambda f, m: None)
+        rows = con.execute("SELECT c.table_name, c.column_name, c.data_type FROM information_schema.columns c "
+                           "JOIN duckdb_tables() t ON t.table_name = c.table_name AND t.schema_name = c.table_schema "
+                           "WHERE c.table_schema = 'main' ORDER BY t.table_oid, c.ordinal_position").fetchall()
+    finally:
+        con.close()
+    types: dict[str, list[tuple[str, str]]] = {}
+    for table, column, kind in rows:
+        types.setdefault(table, []).append((column, kind))
+    return types
+
+
+_MACRO = re.compile(r"^\s*CREATE\s+(OR\s+REPLACE\s+)?(TEMP\w*\s+)?MACRO\b", re.I)
+
+
+def _macro_statements(con) -> list[str]:
+    """The CREATE MACRO statements of the mart files, as written (DuckDB's own statement splitter)."""
+    found = []
+    for path in mart_files():
+        for statement in con.extract_statements(path.read_text()):
+            text = re.sub(r"--[^\n]*", "", statement.query)
+            if _MACRO.match(text):
+                found.append(statement.query)
+    return found
