@@ -1,0 +1,156 @@
+"""Build a warehouse version with Apache Spark: base tables and every mart as Parquet, served by DuckDB.
+
+The only module that imports pyspark, and only inside functions: the app never needs Java.
+
+A version is a folder `data/warehouse-<time>-spark/` with one Parquet folder per table, written
+sorted by date (as the DuckDB build sorts its tables) so DuckDB skips row groups outside a
+period. The marts are the same SQL files the DuckDB build runs, transpiled by crm.spark_sql. When
+every table is written, warehouse.publish_parquet adds a small DuckDB catalog (views over the
+Parquet files, the table macros) and only then flips the pointer; a failed build removes its folder.
+
+Input comes as (table, arrow table) chunks, as for warehouse.build: the demo generator's or the
+importer's validated tables. They are staged as Parquet inside the version folder so that Spark
+executors (local threads, or a cluster sharing the file system) read them in parallel.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from pathlib import Path
+from typing import Callable, Iterable
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from crm import importer, spark_sql, warehouse
+
+DEFAULT_MASTER = "local[2]"
+Progress = Callable[[float, str], None]
+# Spark's own ports on loopback in a fixed range (each retries upwards when taken).
+PORTS = {"spark.driver.port": "7150", "spark.blockManager.port": "7170", "spark.port.maxRetries": "20"}
+
+
+class SparkBuildError(warehouse.WarehouseError):
+    """Spark could not be started or failed to build the warehouse."""
+
+
+def session(master: str | None = None, conf: dict | None = None):
+    """A SparkSession for `master`: local[N], spark://host:port (standalone) or sc://host:port (Spark Connect)."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as error:
+        raise SparkBuildError("pyspark is not installed: pip install -r requirements-spark.txt") from error
+    master = master or DEFAULT_MASTER
+    if master.startswith("sc://"):
+        builder = SparkSession.builder.remote(master)
+    else:
+        if not shutil.which("java") and not os.environ.get("JAVA_HOME"):
+            raise SparkBuildError("Spark needs Java 17: apt-get install openjdk-17-jre-headless")
+        builder = SparkSession.builder.master(master)
+        settings = {"spark.ui.enabled": "false", "spark.driver.host": "127.0.0.1",
+                    "spark.driver.bindAddress": "127.0.0.1", **PORTS,
+                    # small data must not become hundreds of tiny files; big data still splits
+                    "spark.sql.shuffle.partitions": "16", "spark.sql.adaptive.enabled": "true"}
+        for key, value in settings.items():
+            builder = builder.config(key, value)
+    builder = builder.appName("crm-warehouse")
+    for key, value in {**SQL_SETTINGS, **(conf or {})}.items():
+        builder = builder.config(key, value)
+    try:
+        return builder.getOrCreate()
+    except Exception as error:  # Py4J / Java start-up errors
+        raise SparkBuildError(f"could not start Spark ({master}): {error}") from error
+
+
+# Dates and times as DuckDB's build has them: TIMESTAMP without time zone, in UTC, as plain
+# INT64 microseconds (not Spark's legacy INT96).
+SQL_SETTINGS = {"spark.sql.session.timeZone": "UTC", "spark.sql.timestampType": "TIMESTAMP_NTZ",
+                "spark.sql.parquet.outputTimestampType": "TIMESTAMP_MICROS"}
+
+
+def build(chunks: Iterable[tuple[str, object]], data_dir: Path, *, source: str,
+          inactive_after_days: int | None = None, progress: Progress | None = None,
+          import_log: pa.Table | None = None, spark=None, master: str | None = None) -> Path:
+    """Like warehouse.build, computed by Spark: a new Parquet version, made current when complete."""
+    progress = progress or (lambda fraction, message: None)
+    data_dir = Path(data_dir).resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    version = data_dir / f"warehouse-{dt.datetime.now():%Y%m%d-%H%M%S-%f}-spark"
+    own_session = spark is None and _active_session() is None  # stop only a session started here
+    try:
+        _stage(chunks, version / "_staging", progress)
+        spark = spark or session(master)
+        for key, value in SQL_SETTINGS.items():
+            spark.conf.set(key, value)
+        _base_tables(spark, version, progress)
+        shutil.rmtree(version / "_staging")
+        params = {"source": source, "built_at": dt.datetime.now(dt.timezone.utc).replace(tzinfo=None),
+                  "inactive_after_days": inactive_after_days, "marts_version": warehouse.marts_version()}
+        marts = spark_sql.marts(params)
+        for i, mart in enumerate(marts):
+            progress(0.8 + 0.15 * i / len(marts), f"Building {mart.name}")
+            try:
+                _write(spark, spark.sql(mart.sql), version / mart.name)
+            except Exception as error:
+                raise SparkBuildError(f"building mart {mart.file} failed in Spark: {_first_line(error)}") from error
+        progress(0.97, "Publishing the Parquet version")
+        path = warehouse.publish_parquet(data_dir, version, import_log=import_log)
+    except BaseException:
+        shutil.rmtree(version, ignore_errors=True)
+        raise
+    finally:
+        if own_session and spark is not None:
+            spark.stop()
+    progress(1.0, "Warehouse ready")
+    return path
+
+
+def _active_session():
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        return None
+    return SparkSession.getActiveSession()
+
+
+def _stage(chunks, staging: Path, progress: Progress) -> None:
+    """Each chunk as a Parquet file in the contract's column order and types (bounded memory)."""
+    schemas = {table: pa.schema([(c.name, importer.ARROW_TYPES[c.sql_type]) for c in columns.values()])
+               for table, columns in importer.contract().items()}
+    counts = dict.fromkeys(schemas, 0)
+    for table, chunk in chunks:
+        if not isinstance(chunk, pa.Table):
+            chunk = pa.Table.from_pandas(chunk, preserve_index=False)
+        schema = schemas[table]
+        columns = [chunk[name].cast(field.type) if name in chunk.column_names else pa.nulls(chunk.num_rows, field.type)
+                   for name, field in zip(schema.names, schema)]
+        folder = staging / table
+        folder.mkdir(parents=True, exist_ok=True)
+        pq.write_table(pa.table(columns, schema=schema), folder / f"part-{counts[table]:05d}.parquet")
+        counts[table] += 1
+    for table, schema in schemas.items():
+        if not counts[table]:  # not given: an empty table, as in the DuckDB build
+            (staging / table).mkdir(parents=True, exist_ok=True)
+            pq.write_table(schema.empty_table(), staging / table / "part-00000.parquet")
+    progress(0.6, "Staged the input for Spark")
+
+
+def _base_tables(spark, version: Path, progress: Progress) -> None:
+    tables = warehouse.base_tables()
+    for i, name in enumerate(tables):
+        progress(0.6 + 0.2 * i / len(tables), f"Sorting {name}")
+        frame = spark.read.parquet(str(version / "_staging" / name))
+        if name in warehouse.SORT_KEYS:
+            frame = frame.orderBy(warehouse.SORT_KEYS[name])
+        _write(spark, frame, version / name)
+
+
+def _write(spark, frame, folder: Path) -> None:
+    """Write one table and serve the written files to the marts that follow (no recomputation)."""
+    frame.write.mode("error").parquet(str(folder))
+    spark.read.parquet(str(folder)).createOrReplaceTempView(folder.name)
+
+
+def _first_line(error: Exception) -> str:
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
