@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import warnings
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -38,7 +39,9 @@ class SparkBuildError(warehouse.WarehouseError):
 def session(master: str | None = None, conf: dict | None = None):
     """A SparkSession for `master`: local[N], spark://host:port (standalone) or sc://host:port (Spark Connect)."""
     try:
-        from pyspark.sql import SparkSession
+        with warnings.catch_warnings():  # pandas 3 warning: the build never converts to pandas
+            warnings.simplefilter("ignore", FutureWarning)
+            from pyspark.sql import SparkSession
     except ImportError as error:
         raise SparkBuildError("pyspark is not installed: pip install -r requirements-spark.txt") from error
     master = master or DEFAULT_MASTER
@@ -118,22 +121,30 @@ def _stage(chunks, staging: Path, progress: Progress) -> None:
     """Each chunk as a Parquet file in the contract's column order and types (bounded memory)."""
     schemas = {table: pa.schema([(c.name, importer.ARROW_TYPES[c.sql_type]) for c in columns.values()])
                for table, columns in importer.contract().items()}
-    counts = dict.fromkeys(schemas, 0)
+    counts, rows = dict.fromkeys(schemas, 0), dict.fromkeys(schemas, 0)
     for table, chunk in chunks:
         if not isinstance(chunk, pa.Table):
             chunk = pa.Table.from_pandas(chunk, preserve_index=False)
         schema = schemas[table]
         columns = [chunk[name].cast(field.type) if name in chunk.column_names else pa.nulls(chunk.num_rows, field.type)
                    for name, field in zip(schema.names, schema)]
+        columns.append(pa.array(range(rows[table], rows[table] + chunk.num_rows), pa.int64()))
         folder = staging / table
         folder.mkdir(parents=True, exist_ok=True)
-        pq.write_table(pa.table(columns, schema=schema), folder / f"part-{counts[table]:05d}.parquet")
+        pq.write_table(pa.table(columns, schema=schema.append(INPUT_ORDER)), folder / f"part-{counts[table]:05d}.parquet")
         counts[table] += 1
+        rows[table] += chunk.num_rows
     for table, schema in schemas.items():
         if not counts[table]:  # not given: an empty table, as in the DuckDB build
             (staging / table).mkdir(parents=True, exist_ok=True)
-            pq.write_table(schema.empty_table(), staging / table / "part-00000.parquet")
+            pq.write_table(schema.append(INPUT_ORDER).empty_table(), staging / table / "part-00000.parquet")
     progress(0.6, "Staged the input for Spark")
+
+
+# Each staged row's position in the input. Rows with the same date are written in input order, as
+# the DuckDB build has them, whatever the cluster's layout: a query that picks "the latest" of two
+# rows on one day (arg_max) then picks the same row on both warehouses.
+INPUT_ORDER = pa.field("_input_order", pa.int64())
 
 
 def _base_tables(spark, version: Path, progress: Progress) -> None:
@@ -141,9 +152,8 @@ def _base_tables(spark, version: Path, progress: Progress) -> None:
     for i, name in enumerate(tables):
         progress(0.6 + 0.2 * i / len(tables), f"Sorting {name}")
         frame = spark.read.parquet(str(version / "_staging" / name))
-        if name in warehouse.SORT_KEYS:
-            frame = frame.orderBy(warehouse.SORT_KEYS[name])
-        _write(spark, frame, version / name)
+        keys = [warehouse.SORT_KEYS[name]] if name in warehouse.SORT_KEYS else []
+        _write(spark, frame.orderBy(*keys, INPUT_ORDER.name).drop(INPUT_ORDER.name), version / name)
 
 
 def _write(spark, frame, folder: Path) -> None:

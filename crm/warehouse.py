@@ -150,7 +150,9 @@ def _load_base_tables(con, chunks, progress: Progress) -> None:
         con.unregister("chunk")
     for i, name in enumerate(tables):
         progress(0.6 + 0.2 * i / len(tables), f"Sorting {name}")
-        order = f" ORDER BY {SORT_KEYS[name]}" if name in SORT_KEYS else ""
+        # ties in input order (rowid of the staging copy): the same data gives the same files, and the
+        # Spark build (crm/spark_build.py) writes the same order
+        order = f" ORDER BY {SORT_KEYS[name]}, rowid" if name in SORT_KEYS else ""
         con.execute(f"INSERT INTO wh.{name} SELECT * FROM staging.{name}{order}")
 
 
