@@ -89,15 +89,20 @@ def _import(args) -> int:
         say(f"import refused: {refused}")
         return 1
     print(f"imported {sum(result.rows.values()):,} rows from {len(result.rows)} file(s) with {len(result.warnings)} "
-          f"warning(s) in {result.seconds:.1f} s; the app now serves {result.path.name}")
+          f"warning(s) in {result.seconds:.1f} s; the app now serves {_version(result.path)}")
     return 0
 
 
 def _upgrade(args) -> int:
     _current()
     path = warehouse.upgrade(settings.get("data_dir"), progress=_progress_printer(), build_with=_builder(args))
-    print(f"\nthe app now serves {path.name}", file=sys.stderr)
+    print(f"\nthe app now serves {_version(path)}", file=sys.stderr)
     return 0
+
+
+def _version(path) -> str:
+    """A version's name: the DuckDB file, or the folder of a Parquet version (built by Spark)."""
+    return path.parent.name if warehouse.is_parquet_version(path) else path.name
 
 
 def _current():

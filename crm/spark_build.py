@@ -29,7 +29,7 @@ from crm import importer, spark_sql, warehouse
 DEFAULT_MASTER = "local[2]"
 Progress = Callable[[float, str], None]
 # Spark's own ports on loopback in a fixed range (each retries upwards when taken).
-PORTS = {"spark.driver.port": "7150", "spark.blockManager.port": "7170", "spark.port.maxRetries": "20"}
+PORTS = {"spark.driver.port": "7100", "spark.blockManager.port": "7120", "spark.port.maxRetries": "19"}
 
 
 class SparkBuildError(warehouse.WarehouseError):
@@ -51,7 +51,10 @@ def session(master: str | None = None, conf: dict | None = None):
         if not shutil.which("java") and not os.environ.get("JAVA_HOME"):
             raise SparkBuildError("Spark needs Java 17: apt-get install openjdk-17-jre-headless")
         builder = SparkSession.builder.master(master)
-        settings = {"spark.ui.enabled": "false", "spark.driver.host": "127.0.0.1",
+        settings = {"spark.ui.enabled": "false", "spark.ui.showConsoleProgress": "false",
+                    "spark.driver.host": "127.0.0.1",
+                    # local[N]: the executors live in the driver's JVM; as much memory as DuckDB's build
+                    "spark.driver.memory": os.environ.get("CRM_SPARK_DRIVER_MEMORY", "2g"),
                     "spark.driver.bindAddress": "127.0.0.1", **PORTS,
                     # small data must not become hundreds of tiny files; big data still splits
                     "spark.sql.shuffle.partitions": "16", "spark.sql.adaptive.enabled": "true"}
@@ -61,7 +64,9 @@ def session(master: str | None = None, conf: dict | None = None):
     for key, value in {**SQL_SETTINGS, **(conf or {})}.items():
         builder = builder.config(key, value)
     try:
-        return builder.getOrCreate()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)
+            return builder.getOrCreate()
     except Exception as error:  # Py4J / Java start-up errors
         raise SparkBuildError(f"could not start Spark ({master}): {error}") from error
 
