@@ -136,6 +136,16 @@ def test_served_parquet_version_is_locked_to_its_folder(example):
             warehouse.run(sparked, sql)
 
 
+def test_an_outdated_parquet_version_is_upgraded_by_spark_not_by_duckdb(tmp_path):
+    """DuckDB on the app machine does not rebuild what Spark built (it may not fit): the user is told how."""
+    version = tmp_path / "warehouse-20260101-000000-000000-spark"
+    version.mkdir()
+    (tmp_path / "current.txt").write_text(f"{version.name}/{warehouse.CATALOG_FILE}\n")
+    (version / warehouse.CATALOG_FILE).touch()
+    with pytest.raises(warehouse.WarehouseError, match="upgrade --engine spark"):
+        warehouse.upgrade(tmp_path)
+
+
 def test_a_failed_spark_build_leaves_the_current_version(tmp_path, spark, monkeypatch):
     path = importer.run(ROOT / "data" / "example", tmp_path).path
     from crm import spark_sql
