@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -12,6 +13,9 @@ from streamlit.testing.v1 import AppTest
 from crm import catalog, warehouse
 
 ROOT = Path(__file__).resolve().parent.parent
+# Tests see a page's exceptions as exceptions (users see a message with a reference instead).
+os.environ.setdefault("CRM_SHOW_ERROR_DETAILS", "1")
+os.environ.setdefault("STREAMLIT_CLIENT_SHOW_ERROR_DETAILS", "full")
 
 
 def d(text: str) -> dt.date:
