@@ -15,6 +15,7 @@ executors (local threads, or a cluster sharing the file system) read them in par
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import shutil
 import warnings
@@ -169,3 +170,46 @@ def _write(spark, frame, folder: Path) -> None:
 
 def _first_line(error: Exception) -> str:
     return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+
+
+# --- checking a Spark build against DuckDB's ---------------------------------------------------
+
+def differences(expected, got, ignore=("built_at",)) -> str | None:
+    """None when two query results (DataFrames) hold the same rows in any order, else the first
+    difference. Floats are equal to 1e-9 relative: sums taken in another order differ in the last
+    bits. `ignore`: columns that differ by nature (the time of the build)."""
+    expected = expected.drop(columns=[c for c in ignore if c in expected.columns])
+    got = got.drop(columns=[c for c in ignore if c in got.columns])
+    if list(got.columns) != list(expected.columns):
+        return f"columns {list(got.columns)} instead of {list(expected.columns)}"
+    if len(got) != len(expected):
+        return f"{len(got):,} rows instead of {len(expected):,}"
+    for want, have in zip(_sorted_rows(expected), _sorted_rows(got)):
+        if not all(_close(a, b) for a, b in zip(want, have)):
+            return f"row {have} instead of {want}"
+    return None
+
+
+def _sorted_rows(frame) -> list[tuple]:
+    rows = [tuple(_cell(v) for v in row) for row in frame.itertuples(index=False)]
+    return sorted(rows, key=lambda row: repr(tuple(f"{v:.6g}" if isinstance(v, float) else v for v in row)))
+
+
+def _cell(value):
+    if isinstance(value, (list, tuple)) or (hasattr(value, "tolist") and not isinstance(value, (int, float))):
+        listed = value.tolist() if hasattr(value, "tolist") else value
+        return tuple(_cell(v) for v in listed) if isinstance(listed, (list, tuple)) else listed
+    try:
+        if value is None or value != value:  # None, NaN, NaT
+            return None
+    except (TypeError, ValueError):
+        pass
+    return float(value) if isinstance(value, float) else value
+
+
+def _close(a, b) -> bool:
+    if isinstance(a, float) and isinstance(b, float):
+        return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
+    if isinstance(a, tuple) and isinstance(b, tuple):
+        return len(a) == len(b) and all(_close(x, y) for x, y in zip(a, b))
+    return a == b

@@ -7,7 +7,6 @@ whole module; the cluster test runs the command line in its own process (one Spa
 """
 from __future__ import annotations
 
-import math
 import os
 import shutil
 import socket
@@ -29,7 +28,6 @@ if not shutil.which("java") and not os.environ.get("JAVA_HOME"):
 from crm import spark_build  # noqa: E402
 
 DEMO_CUSTOMERS = 2_000  # as conftest's demo_warehouse, which is the DuckDB side
-DIFFERS_BY_BUILD = {"built_at"}  # the time of the build: the only column allowed to differ
 
 
 @pytest.fixture(scope="session")
@@ -60,31 +58,13 @@ def demo_pair(tmp_path_factory, spark, demo_warehouse):
 
 # --- comparing ------------------------------------------------------------------------------------
 
-def _value(value):
-    """One cell, comparable across engines: floats to 10 significant digits (sums in another order
-    differ in the last bits), lists as tuples, every kind of missing as None."""
-    if isinstance(value, (list, tuple)) or hasattr(value, "tolist"):
-        return tuple(_value(v) for v in list(value))
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is getattr(
-            __import__("pandas"), "NaT"):
-        return None
-    if isinstance(value, float):
-        return float(f"{value:.10g}")
-    return value
-
-
-def rows(frame) -> list[tuple]:
-    frame = frame.drop(columns=[c for c in frame.columns if c in DIFFERS_BY_BUILD])
-    return sorted((tuple(_value(v) for v in row) for row in frame.itertuples(index=False)), key=repr)
-
-
 def same_tables(duck, sparked) -> None:
     for table, columns in warehouse.table_types().items():
         expected = warehouse.run(duck, f'SELECT * FROM "{table}"').frame
         got = warehouse.run(sparked, f'SELECT * FROM "{table}"').frame
         assert list(got.columns) == [c for c, _ in columns] == list(expected.columns), table
         assert len(got) == len(expected), table
-        assert rows(got) == rows(expected), table
+        assert spark_build.differences(expected, got) is None, f"{table}: {spark_build.differences(expected, got)}"
         types = "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = $t ORDER BY ordinal_position"
         assert (warehouse.run(sparked, types, {"t": table}).frame.values.tolist()
                 == warehouse.run(duck, types, {"t": table}).frame.values.tolist()), table
@@ -97,8 +77,7 @@ def same_query_results(duck, sparked, **lists) -> int:
         assert not isinstance(query, catalog.QueryFileError), query
         expected = warehouse.run(duck, query.sql, query.bind(values)).frame
         got = warehouse.run(sparked, query.sql, query.bind(values)).frame
-        assert list(got.columns) == list(expected.columns), query.id
-        assert rows(got) == rows(expected), query.id
+        assert spark_build.differences(expected, got) is None, f"{query.id}: {spark_build.differences(expected, got)}"
         compared += 1
     return compared
 
@@ -237,3 +216,16 @@ def test_build_demo_through_a_standalone_cluster(tmp_path, standalone_cluster):
     log = master_log.read_text(errors="replace")
     assert "Registering app crm-warehouse" in log
     assert log.count("Launching executor") == 2, log[-2000:]
+
+
+def test_differences_sees_rows_not_their_order_nor_the_last_bits():
+    import pandas as pd
+    expected = pd.DataFrame({"segment": ["A", "B"], "n": [1, 2], "amount": [112460905.25000004, 0.1 + 0.2],
+                             "channels": [["Web"], ["Fax", "Web"]]})
+    same = pd.DataFrame({"segment": ["B", "A"], "n": [2, 1], "amount": [0.3, 112460905.25000001],
+                         "channels": [["Fax", "Web"], ["Web"]]})
+    assert spark_build.differences(expected, same) is None
+    other = same.assign(amount=[0.3, 112460915.25])
+    assert "112460915.25" in spark_build.differences(expected, other)
+    assert "rows" in spark_build.differences(expected, same.head(1))
+    assert "Fax" in spark_build.differences(expected, same.assign(channels=[["Fax"], ["Web"]]))
