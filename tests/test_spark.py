@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, open_page
 from crm import catalog, demo, importer, warehouse
 from crm.filters import default_values
 
@@ -53,7 +53,7 @@ def demo_pair(tmp_path_factory, spark, demo_warehouse):
     data_dir = tmp_path_factory.mktemp("demo-spark")
     path = demo.build(data_dir, customers=DEMO_CUSTOMERS, seed=7,
                       build_with=lambda *a, **k: spark_build.build(*a, spark=spark, **k))
-    return warehouse.connect(warehouse.current_path(demo_warehouse)), warehouse.connect(path)
+    return warehouse.connect(warehouse.current_path(demo_warehouse)), warehouse.connect(path), data_dir
 
 
 # --- comparing ------------------------------------------------------------------------------------
@@ -93,16 +93,29 @@ def test_example_every_query_file_gives_the_same_result(example):
 
 
 def test_demo_every_table_and_mart_equals_the_duckdb_build(demo_pair):
-    duck, sparked = demo_pair
+    duck, sparked, _ = demo_pair
     assert warehouse.run(sparked, "SELECT count(*) AS n FROM customers").frame.n[0] == DEMO_CUSTOMERS
     same_tables(duck, sparked)
 
 
 def test_demo_every_query_file_gives_the_same_result(demo_pair):
-    duck, sparked = demo_pair
+    duck, sparked, _ = demo_pair
     same_query_results(duck, sparked)
     region = warehouse.run(duck, "SELECT min(region) AS r FROM customers").frame.r[0]
     same_query_results(duck, sparked, regions=[region], channels=["Web", "E-mail"])
+
+
+def test_the_app_shows_the_same_overview_on_both(demo_pair, app_env, monkeypatch):
+    """The Overview page, with its query workers and SQL allow-list, on the DuckDB file and on
+    Spark's Parquet: no error, the same tiles."""
+    duckdb_page = open_page()
+    monkeypatch.setenv("CRM_DATA_DIR", str(demo_pair[2]))
+    spark_page = open_page()
+    for page in (duckdb_page, spark_page):
+        assert not page.exception, [e.value for e in page.exception]
+        assert not page.error, [e.value for e in page.error]
+    assert len(spark_page.metric) >= 8
+    assert ([(m.label, m.value) for m in spark_page.metric] == [(m.label, m.value) for m in duckdb_page.metric])
 
 
 def test_served_parquet_version_is_locked_to_its_folder(example):
