@@ -1,8 +1,14 @@
 """Shared fixtures: small warehouses built once per test session."""
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pandas as pd
@@ -92,3 +98,34 @@ def open_page(page: str = "dashboard.py", query_params: dict | None = None, *, v
     if page != "dashboard.py":
         at.switch_page(page)
     return at.run()
+
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@contextlib.contextmanager
+def serve(data_dir: Path, **settings: str):
+    """A real streamlit server of the dashboard on data_dir (CRM_<NAME> settings as keywords): its URL."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "CRM_DATA_DIR": str(data_dir), **{f"CRM_{k.upper()}": v for k, v in settings.items()}}
+    process = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
+                                "--server.address", "127.0.0.1", "--server.headless", "true"],
+                               cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(url + "/_stcore/health", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            process.kill()
+            pytest.fail("streamlit did not start: " + process.stdout.read().decode(errors="replace")[-2000:])
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
