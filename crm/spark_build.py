@@ -22,6 +22,7 @@ import warnings
 from pathlib import Path
 from typing import Callable, Iterable
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -92,7 +93,10 @@ def build(chunks: Iterable[tuple[str, object]], data_dir: Path, *, source: str,
         spark = spark or session(master)
         for key, value in SQL_SETTINGS.items():
             spark.conf.set(key, value)
-        _base_tables(spark, version, progress)
+        try:
+            _base_tables(spark, version, progress)
+        except Exception as error:  # Py4J errors: one readable line, not a Java stack trace
+            raise SparkBuildError(f"writing the base tables failed in Spark: {_first_line(error)}") from error
         shutil.rmtree(version / "_staging")
         params = {"source": source, "built_at": dt.datetime.now(dt.timezone.utc).replace(tzinfo=None),
                   "inactive_after_days": inactive_after_days, "marts_version": warehouse.marts_version()}
@@ -134,7 +138,7 @@ def _stage(chunks, staging: Path, progress: Progress) -> None:
         schema = schemas[table]
         columns = [chunk[name].cast(field.type) if name in chunk.column_names else pa.nulls(chunk.num_rows, field.type)
                    for name, field in zip(schema.names, schema)]
-        columns.append(pa.array(range(rows[table], rows[table] + chunk.num_rows), pa.int64()))
+        columns.append(pa.array(np.arange(rows[table], rows[table] + chunk.num_rows, dtype=np.int64)))
         folder = staging / table
         folder.mkdir(parents=True, exist_ok=True)
         pq.write_table(pa.table(columns, schema=schema.append(INPUT_ORDER)), folder / f"part-{counts[table]:05d}.parquet")
