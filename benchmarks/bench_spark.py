@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from crm import catalog, spark_build, warehouse  # noqa: E402
-from crm.filters import default_values  # noqa: E402
+from crm.parameters import default_values  # noqa: E402
 
 
 def tree_rss(pid: int) -> int:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from crm import charts, customers, data, filters, kpis, ui
+from crm import charts, customers, data, filters, kpis, metrics, ui
 from crm.formatting import format_value
 from crm.frame import Page
 
@@ -42,7 +42,7 @@ def show(page: Page, field: str) -> None:
 
     st.subheader(f"{value} next to {whole_label.lower()}")
     ui.kpi_tiles(page, kpis.HEADLINE, now, before, trend)
-    ui.table(comparison(kpis.HEADLINE, now, whole_now, field, value, whole_label), file_name=f"{field}_{value}_kpis",
+    ui.table(comparison(metrics.some(kpis.HEADLINE), now, whole_now, field, value, whole_label), file_name=f"{field}_{value}_kpis",
              key=f"{field}_comparison")
     st.caption(f"{whole_label} = the same period and other filters without the {field} filter. Share = {value} / "
                f"{whole_label.lower()}; index = {value}'s rate or value per customer / that of {whole_label.lower()} x 100."
@@ -110,7 +110,7 @@ def trend_frame(trend: pd.DataFrame, whole_trend: pd.DataFrame, column: str, val
 
 
 def _trends(trend, whole_trend, field: str, value: str, whole_label: str) -> None:
-    labels = {k.column: k.label for k in kpis.HEADLINE}
+    labels = {k.column: k.label for k in metrics.some(kpis.HEADLINE)}
     with st.container(border=True):
         st.subheader("Trends against the whole")
         column = st.selectbox("Measure", list(TREND_KPIS), format_func=labels.get, key=f"detail_trend_{field}")

@@ -18,25 +18,10 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
-from crm import access, data, filters, settings
+from crm import access, data, filters, parameters, settings
 from crm.filters import LIST_FILTERS, PERIODS, Filters
+from crm.site import PAGES, page_id  # noqa: F401 - pages and tests read them here too
 
-# (script path relative to dashboard.py, label, icon). Classic pages/ mode, auto nav hidden.
-PAGES = [
-    ("dashboard.py", "Overview", ":material/dashboard:"),
-    ("pages/1_Acquisition_and_loss.py", "Acquisition & loss", ":material/swap_vert:"),
-    ("pages/2_Lifecycle.py", "Lifecycle", ":material/autorenew:"),
-    ("pages/3_Channels.py", "Channels", ":material/hub:"),
-    ("pages/4_Scorecard.py", "Scorecard", ":material/target:"),
-    ("pages/5_Service_quality.py", "Service quality", ":material/support_agent:"),
-    ("pages/6_Segment.py", "Segment detail", ":material/pie_chart:"),
-    ("pages/6_Channel.py", "Channel detail", ":material/call_split:"),
-    ("pages/6_Customers.py", "Customers", ":material/groups:"),
-    ("pages/7_Query_library.py", "Query library", ":material/library_books:"),
-    ("pages/8_Data.py", "Data", ":material/database:"),
-    ("pages/8_Access_log.py", "Access log", ":material/policy:"),
-    ("pages/9_Definitions.py", "Definitions", ":material/menu_book:"),
-]
 log = logging.getLogger(__name__)
 SECTION_PARAM = "tab"  # URL parameter naming the open tab of a page with sections
 FILTER_LABELS = {"regions": "Regions", "segments": "Segments", "channels": "Channels"}
@@ -53,12 +38,12 @@ class Page:
     @property
     def values(self) -> dict:
         """Shared query parameters for the selected period and filters."""
-        return filters.query_values(self.start, self.end, self.filters)
+        return parameters.values(self.start, self.end, self.filters)
 
     @property
     def previous_values(self) -> dict:
         start, end = filters.previous_period(self.start, self.end, self.filters.compare)
-        return filters.query_values(start, end, self.filters)
+        return parameters.values(start, end, self.filters)
 
     def run(self, query_id: str, previous: bool = False, **overrides) -> pd.DataFrame:
         """Run a query file for this page's filters; overrides set other parameters, e.g. grain="week"."""
@@ -75,18 +60,13 @@ class Page:
                     draw()
 
 
-def page_id(path: str) -> str:
-    """A page's id in the roles file: its file name without the order prefix (dashboard.py = overview)."""
-    stem = Path(path).stem
-    return "overview" if stem == "dashboard" else stem.split("_", 1)[-1].lower() if stem[0].isdigit() else stem.lower()
-
-
 def frame(title: str, icon: str = ":material/monitoring:") -> Page:
     """Every page's first call: config, who may see what, navigation, filters, the header."""
     st.set_page_config(page_title=f"{title} · CRM dashboard", page_icon=icon, layout="wide")
     this_page = page_id(sys._getframe(1).f_code.co_filename)  # the page file that called frame()
     _report_errors_with_a_reference()
     scope = _signed_in_scope()
+    data.ensure_warehouse()
     info = data.info()
     as_of, data_start = info["as_of"], info["data_start_on"]
     state = _checked_state(as_of, data_start)
@@ -116,8 +96,9 @@ def _checked_state(as_of: dt.date, data_start: dt.date) -> Filters:
     checked, problems = filters.within_data(state, data_start, as_of)
     checked, unknown = filters.unknown_values(checked, data.filter_options())
     if checked != state:
+        from_the_url = st.session_state.get(filters.PROBLEMS_KEY, [])  # update() forgets them
         filters.update(**{name: getattr(checked, name) for name in ("period", "start", "end", *LIST_FILTERS)})
-        st.session_state[filters.PROBLEMS_KEY] = [*st.session_state.get(filters.PROBLEMS_KEY, []), *problems, *unknown]
+        st.session_state[filters.PROBLEMS_KEY] = [*from_the_url, *problems, *unknown]
     return checked
 
 

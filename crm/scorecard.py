@@ -24,8 +24,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from crm import settings
-from crm.filters import LIST_FILTERS
+from crm import metrics, settings
+from crm.errors import CrmError
+from crm.periods import LIST_FILTERS
 from crm.formatting import format_value
 from crm.kpis import months_of
 
@@ -44,7 +45,7 @@ TARGETS_QUERY = "targets_in_period"
 DEFINITION_FILE = "scorecard.toml"  # in the queries folder, beside the KPI queries
 
 
-class DefinitionError(Exception):
+class DefinitionError(CrmError):
     """The scorecard definition file is wrong; the message names the entry."""
 
 
@@ -136,13 +137,16 @@ def _perspective(entry: dict) -> Perspective:
 
 def _objective(entry: dict, perspective: str) -> Objective:
     oid = _required(entry, "id", f"an objective of {perspective}")
-    kpis = tuple(_kpi(k, oid, perspective) for k in entry.get("kpi", []))
+    listed = [{"id": metric_id, "metric": metric_id} for metric_id in entry.get("metrics", [])]  # the short form
+    kpis = tuple(_kpi(k, oid, perspective) for k in [*entry.get("kpi", []), *listed])
     return Objective(oid, entry.get("name", oid), perspective, tuple(entry.get("supports", [])), kpis)
 
 
 def _kpi(entry: dict, objective: str, perspective: str) -> Kpi:
     kid = _required(entry, "id", f"a KPI of {objective}")
     where = f"KPI {kid}"
+    if "metric" in entry:  # the metric's declaration (queries/metrics.toml), then what the entry overrides
+        entry = {**_metric_fields(metrics.get(entry["metric"])), **entry}
     direction = entry.get("direction", "higher")
     if direction not in DIRECTIONS:
         raise DefinitionError(f"{where}: direction must be one of {', '.join(DIRECTIONS)}, not {direction!r}")
@@ -159,6 +163,13 @@ def _kpi(entry: dict, objective: str, perspective: str) -> Kpi:
                objective=objective, perspective=perspective, target=entry.get("target", kid),
                target_scale=scale, volume=bool(entry.get("volume", False)), weight=_weight(entry, where),
                owner=entry.get("owner", ""), page=entry.get("page", ""), definition=entry.get("definition", ""))
+
+
+def _metric_fields(metric: metrics.Metric) -> dict:
+    fields = {"label": metric.label, "query": metric.query, "column": metric.column, "direction": metric.better,
+              "definition": metric.definition, "target": metric.target, "target_scale": metric.target_scale,
+              "volume": metric.volume}
+    return fields | ({"goal": metric.goal, "red_flag": metric.red_flag} if metric.goal is not None else {})
 
 
 def _required(entry: dict, key: str, where: str) -> str:

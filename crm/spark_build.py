@@ -2,7 +2,7 @@
 
 The only module that imports pyspark, and only inside functions: the app never needs Java.
 
-A version is a folder `data/warehouse-<time>-spark/` with one Parquet folder per table, written
+A version is a folder `data/warehouse-<stamp>.parquet/` with one Parquet folder per table, written
 sorted by date (as the DuckDB build sorts its tables) so DuckDB skips row groups outside a
 period. The marts are the same SQL files the DuckDB build runs, transpiled by crm.spark_sql. When
 every table is written, warehouse.publish_parquet adds a small DuckDB catalog (views over the
@@ -84,34 +84,29 @@ def build(chunks: Iterable[tuple[str, object]], data_dir: Path, *, source: str,
           import_log: pa.Table | None = None, spark=None, master: str | None = None) -> Path:
     """Like warehouse.build, computed by Spark: a new Parquet version, made current when complete."""
     progress = progress or (lambda fraction, message: None)
-    data_dir = Path(data_dir).resolve()
-    data_dir.mkdir(parents=True, exist_ok=True)
-    version = data_dir / f"warehouse-{dt.datetime.now():%Y%m%d-%H%M%S-%f}-spark"
     own_session = spark is None and _active_session() is None  # stop only a session started here
     try:
-        _stage(chunks, version / "_staging", progress)
-        spark = spark or session(master)
-        for key, value in SQL_SETTINGS.items():
-            spark.conf.set(key, value)
-        try:
-            _base_tables(spark, version, progress)
-        except Exception as error:  # Py4J errors: one readable line, not a Java stack trace
-            raise SparkBuildError(f"writing the base tables failed in Spark: {_first_line(error)}") from error
-        shutil.rmtree(version / "_staging")
-        params = {"source": source, "built_at": dt.datetime.now(dt.timezone.utc).replace(tzinfo=None),
-                  "inactive_after_days": inactive_after_days, "marts_version": warehouse.marts_version()}
-        marts = spark_sql.marts(params)
-        for i, mart in enumerate(marts):
-            progress(0.8 + 0.15 * i / len(marts), f"Building {mart.name}")
+        with warehouse.parquet_build(data_dir) as version:
+            _stage(chunks, version, progress)
+            spark = spark or session(master)
+            for key, value in SQL_SETTINGS.items():
+                spark.conf.set(key, value)
             try:
-                _write(spark, spark.sql(mart.sql), version / mart.name)
-            except Exception as error:
-                raise SparkBuildError(f"building mart {mart.file} failed in Spark: {_first_line(error)}") from error
-        progress(0.97, "Publishing the Parquet version")
-        path = warehouse.publish_parquet(data_dir, version, import_log=import_log)
-    except BaseException:
-        shutil.rmtree(version, ignore_errors=True)
-        raise
+                _base_tables(spark, version, progress)
+            except Exception as error:  # Py4J errors: one readable line, not a Java stack trace
+                raise SparkBuildError(f"writing the base tables failed in Spark: {_first_line(error)}") from error
+            shutil.rmtree(version / "_staging")
+            params = {"source": source, "built_at": dt.datetime.now(dt.timezone.utc).replace(tzinfo=None),
+                      "inactive_after_days": inactive_after_days, "marts_version": warehouse.marts_version()}
+            marts = spark_sql.marts(params)
+            for i, mart in enumerate(marts):
+                progress(0.8 + 0.15 * i / len(marts), f"Building {mart.name}")
+                try:
+                    _write(spark, spark.sql(mart.sql), version / mart.name)
+                except Exception as error:
+                    raise SparkBuildError(f"building mart {mart.file} failed in Spark: {_first_line(error)}") from error
+            progress(0.97, "Publishing the Parquet version")
+            path = warehouse.publish_parquet(version, import_log=import_log)
     finally:
         if own_session and spark is not None:
             spark.stop()
@@ -127,11 +122,27 @@ def _active_session():
     return SparkSession.getActiveSession()
 
 
-def _stage(chunks, staging: Path, progress: Progress) -> None:
-    """Each chunk as a Parquet file in the contract's column order and types (bounded memory)."""
+def _stage(chunks, version: Path, progress: Progress) -> None:
+    """Each chunk as Parquet files in the contract's column order and types (bounded memory): the
+    warehouse's columns in `_staging/<table>/`, the identity columns (personal data) apart in
+    `_identities/<table>/`, which publish_parquet moves into the identities file."""
+    personal = warehouse.personal_columns()
+    contract = importer.contract()
     schemas = {table: pa.schema([(c.name, importer.ARROW_TYPES[c.sql_type]) for c in columns.values()])
-               for table, columns in importer.contract().items()}
+               for table, columns in contract.items()}
     counts, rows = dict.fromkeys(schemas, 0), dict.fromkeys(schemas, 0)
+
+    def write(folder: Path, table: pa.Table, number: int) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        pq.write_table(table, folder / f"part-{number:05d}.parquet")
+
+    def split(table: str, data: pa.Table) -> None:
+        if table in personal:
+            write(version / warehouse.IDENTITIES_STAGED / table, data.select(warehouse.identity_columns(table)),
+                  counts[table])
+            data = data.drop_columns(personal[table])
+        write(version / "_staging" / table, data, counts[table])
+
     for table, chunk in chunks:
         if not isinstance(chunk, pa.Table):
             chunk = pa.Table.from_pandas(chunk, preserve_index=False)
@@ -139,15 +150,12 @@ def _stage(chunks, staging: Path, progress: Progress) -> None:
         columns = [chunk[name].cast(field.type) if name in chunk.column_names else pa.nulls(chunk.num_rows, field.type)
                    for name, field in zip(schema.names, schema)]
         columns.append(pa.array(np.arange(rows[table], rows[table] + chunk.num_rows, dtype=np.int64)))
-        folder = staging / table
-        folder.mkdir(parents=True, exist_ok=True)
-        pq.write_table(pa.table(columns, schema=schema.append(INPUT_ORDER)), folder / f"part-{counts[table]:05d}.parquet")
+        split(table, pa.table(columns, schema=schema.append(INPUT_ORDER)))
         counts[table] += 1
         rows[table] += chunk.num_rows
     for table, schema in schemas.items():
         if not counts[table]:  # not given: an empty table, as in the DuckDB build
-            (staging / table).mkdir(parents=True, exist_ok=True)
-            pq.write_table(schema.append(INPUT_ORDER).empty_table(), staging / table / "part-00000.parquet")
+            split(table, schema.append(INPUT_ORDER).empty_table())
     progress(0.6, "Staged the input for Spark")
 
 

@@ -161,3 +161,23 @@ def test_service_page_renders_complaints_satisfaction_and_training(app_env, quer
     everyone = open_service().metric[0].value
     if query_params:
         assert at.metric[0].value != everyone  # the region filter applies
+
+
+def test_a_restricted_sales_manager_sees_no_other_regions_name_anywhere_on_the_page(app_env):
+    # ana.garcia may see Iberia only: the training-by-region chart (and everything else on the page)
+    # names Iberia and no other region; the admin's chart names every region.
+    from test_privacy import sent
+    others = [b"DACH", b"Americas", b"Nordics", b"Asia-Pacific"]
+    manager = open_page("pages/5_Service_quality.py", view_as="ana.garcia@example.com")
+    assert not manager.exception, [e.value for e in manager.exception]
+    assert [r for r in others if r in sent(manager.main)] == []  # (the demo's "view as" lists users' regions)
+    training = [c.proto.SerializeToString() for c in manager.get("vega_lite_chart")
+                if b"customer_facing_count" in c.proto.SerializeToString()]
+    assert len(training) == 1 and b"Iberia" in training[0]
+    admin = open_page("pages/5_Service_quality.py")
+    assert all(r in sent(admin.main) for r in others)
+    # A link asking for DACH cannot put "DACH" on her Iberia numbers either.
+    asks = open_page("pages/5_Service_quality.py", {"region": "DACH"}, view_as="ana.garcia@example.com")
+    training = [c.proto.SerializeToString() for c in asks.get("vega_lite_chart")
+                if b"customer_facing_count" in c.proto.SerializeToString()]
+    assert len(training) == 1 and b"Iberia" in training[0] and b"DACH" not in training[0]

@@ -19,7 +19,7 @@ import pytest
 
 from conftest import ROOT, open_page
 from crm import catalog, demo, importer, warehouse
-from crm.filters import default_values
+from crm.parameters import default_values
 
 pytest.importorskip("pyspark")
 if not shutil.which("java") and not os.environ.get("JAVA_HOME"):
@@ -130,7 +130,7 @@ def test_served_parquet_version_is_locked_to_its_folder(example):
 
 def test_an_outdated_parquet_version_is_upgraded_by_spark_not_by_duckdb(tmp_path):
     """DuckDB on the app machine does not rebuild what Spark built (it may not fit): the user is told how."""
-    version = tmp_path / "warehouse-20260101-000000-000000-spark"
+    version = tmp_path / "warehouse-20260101-000000-000000.parquet"
     version.mkdir()
     (tmp_path / "current.txt").write_text(f"{version.name}/{warehouse.CATALOG_FILE}\n")
     (version / warehouse.CATALOG_FILE).touch()
@@ -147,7 +147,7 @@ def test_a_failed_spark_build_leaves_the_current_version(tmp_path, spark, monkey
         importer.run(ROOT / "data" / "example", tmp_path,
                      build_with=lambda *a, **k: spark_build.build(*a, spark=spark, **k))
     assert warehouse.current_path(tmp_path) == path
-    assert not [p for p in tmp_path.iterdir() if p.name.endswith("-spark")]  # the half-built folder is gone
+    assert not [p for p in tmp_path.iterdir() if p.suffix == ".parquet"]  # the half-built folder is gone
 
 
 def test_refused_import_names_file_row_and_column_before_spark_starts(tmp_path):
