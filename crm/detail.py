@@ -37,8 +37,8 @@ def show(page: Page, field: str) -> None:
         now = page.run("kpis").iloc[0]
         before = page.run("kpis", previous=True).iloc[0]
         whole_now = data.run("kpis", whole).iloc[0]
-        trend = kpis.series(data.run, page.values)
-        whole_trend = kpis.series(data.run, whole)
+        trend = kpis.per_month(data, "kpis", page.values, last=12)
+        whole_trend = kpis.per_month(data, "kpis", whole, last=12)
 
     st.subheader(f"{value} next to {whole_label.lower()}")
     ui.kpi_tiles(page, kpis.HEADLINE, now, before, trend)
@@ -153,7 +153,7 @@ def _top_customers(page: Page, field: str, value: str) -> None:
 
 def _complaints_and_mix(page: Page, field: str, value: str) -> None:
     other = OTHER_FIELD[field]
-    mix = kpis.by_value(data.run, page.values, PLURAL[other], data.filter_options().get(PLURAL[other], []))
+    mix = kpis.per_value(data, "kpis", page.values, PLURAL[other], data.filter_options().get(PLURAL[other], []))
     left, middle, right = st.columns(3)
     with left.container(border=True):
         st.subheader("Complaints by category")

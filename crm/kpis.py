@@ -5,6 +5,7 @@ import datetime as dt
 
 import pandas as pd
 
+from crm import catalog
 from crm.periods import LIST_FILTERS
 
 
@@ -24,24 +25,36 @@ def months_of(start: dt.date, end: dt.date, last: int = 12) -> list[tuple[dt.dat
     return windows[-last:]
 
 
-def series(run, values: dict, last: int = 12, query: str = "kpis_monthly") -> pd.DataFrame:
-    """The KPIs for each of the last `last` months of the period (the sparklines): the same
-    definitions month by month, from the one `kpis_monthly` query. `run(query_id, values)`
-    runs a query. month = the first day of each month's window (clipped to the period)."""
-    frame = run(query, values).tail(last).reset_index(drop=True)
-    frame["month"] = [max(month.date(), values["start_date"]) for month in frame["month"]]
-    return frame
+def per_month(source, query_id: str, values: dict, last: int | None = None) -> pd.DataFrame:
+    """A one-row query's result for each calendar month of the period (the last `last`, or all), one
+    row per month with a `month` column (the first day of each month's window, clipped to the
+    period): from the query's `<query>_monthly` companion where there is one (one pass over the
+    period), else the query itself once per month, in one statement. The same definitions month by
+    month. `source` runs query files: crm.data, or anything with its run() and run_each()."""
+    if catalog.exists(f"{query_id}_monthly"):
+        frame = source.run(f"{query_id}_monthly", values).reset_index(drop=True)
+        frame = frame.tail(last).reset_index(drop=True) if last else frame
+        frame["month"] = [max(month.date(), values["start_date"]) for month in frame["month"]]
+        return frame
+    months = [{**values, "start_date": start, "end_date": end}
+              for start, end in months_of(values["start_date"], values["end_date"], last or 10_000)]
+    return pd.DataFrame([{"month": m["start_date"], **frame.iloc[0].to_dict()}
+                         for m, frame in zip(months, source.run_each(query_id, months))])
 
 
-def by_value(run, values: dict, filter_name: str, options: list[str]) -> pd.DataFrame:
-    """The KPIs for each value of a list filter (regions, segments or channels) within the current
-    selection, as if that one value were selected: the same definitions for every slice. One row
-    per value, from the one `kpis_breakdown` query (shared by the three filters); a value without
-    any data there gets the `kpis` query of its own (zeros, or the costs a segment still carries)."""
+def per_value(source, query_id: str, values: dict, filter_name: str, options: list[str]) -> pd.DataFrame:
+    """A one-row query's result for each value of a list filter (regions, segments or channels)
+    within the current selection, as if that one value were selected: one row per value. From the
+    query's `<query>_breakdown` companion where there is one (one pass for the three filters; a value
+    it has no row for gets the query of its own: zeros, or the costs a segment still carries), else
+    the query once per value, in one statement."""
     field = LIST_FILTERS[filter_name]
-    found = run("kpis_breakdown", values)
+    chosen = values[filter_name] or options
+    if not catalog.exists(f"{query_id}_breakdown"):
+        frames = source.run_each(query_id, [{**values, filter_name: [value]} for value in chosen])
+        return pd.DataFrame([{field: value, **frame.iloc[0].to_dict()} for value, frame in zip(chosen, frames)])
+    found = source.run(f"{query_id}_breakdown", values)
     found = found[found["dimension"] == filter_name].drop(columns="dimension").set_index("value")
-    rows = [{field: value, **(found.loc[value].to_dict() if value in found.index
-                              else run("kpis", {**values, filter_name: [value]}).iloc[0].to_dict())}
-            for value in values[filter_name] or options]
-    return pd.DataFrame(rows)
+    return pd.DataFrame([{field: value, **(found.loc[value].to_dict() if value in found.index
+                                           else source.run(query_id, {**values, filter_name: [value]}).iloc[0].to_dict())}
+                         for value in chosen])

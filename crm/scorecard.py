@@ -343,21 +343,6 @@ def trend(months: list[dict], found: list[dict]) -> pd.DataFrame:
     return pd.DataFrame([{"month": m["start_date"], **values} for m, values in zip(months, found)])
 
 
-def series(run_each, query_id: str, values: dict, last: int | None = None) -> pd.DataFrame:
-    """A one-row query for each calendar month of the period (the last `last` of them, or all), in
-    one statement: the same definitions month by month. One row per month, with a `month` column."""
-    months = month_values(values, last)
-    return trend(months, [frame.iloc[0].to_dict() for frame in run_each(query_id, months)])
-
-
-def by_value(run_each, query_id: str, values: dict, filter_name: str, options: list[str]) -> pd.DataFrame:
-    """A one-row query for each value of a list filter (within the current selection), in one statement."""
-    field = LIST_FILTERS[filter_name]
-    chosen = values[filter_name] or options
-    frames = run_each(query_id, [{**values, filter_name: [value]} for value in chosen])
-    return pd.DataFrame([{field: value, **frame.iloc[0].to_dict()} for value, frame in zip(chosen, frames)])
-
-
 def report(run_each, card: Scorecard, values: dict, previous_values: dict, last: int = 12) -> dict:
     """Everything the scorecard page shows, each KPI query run once for all periods: `now` and
     `before` (evaluated), `trend` (per month, the last `last` months) and `ahead` (projections)."""

@@ -8,7 +8,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from crm import access, catalog, data, filters, kpis, metrics, scorecard, settings, site
+from crm import access, catalog, data, filters, kpis, metrics, settings, site
 from crm.formatting import column_config, format_change, format_value
 
 
@@ -53,9 +53,7 @@ def metric_tiles(page, metric_ids: list[str], per_row: int = 5, sparklines: bool
 
 
 def _monthly(page, query_id: str) -> pd.DataFrame:
-    if catalog.exists(f"{query_id}_monthly"):
-        return kpis.series(data.run, page.values, query=f"{query_id}_monthly").drop(columns="month")
-    return scorecard.series(data.run_each, query_id, page.values, last=12).drop(columns="month")
+    return kpis.per_month(data, query_id, page.values, last=12).drop(columns="month")
 
 
 def _explain(page, kpi) -> None:

@@ -1,7 +1,7 @@
 """Service quality: complaints against the service levels, satisfaction, and staff training."""
 import streamlit as st
 
-from crm import charts, data, scorecard, ui
+from crm import charts, data, kpis, ui
 from crm.filters import COMPARISONS
 from crm.frame import frame
 
@@ -19,7 +19,7 @@ st.header("Complaints")
 with st.spinner("Counting complaints…"):
     complaints = page.run(COMPLAINTS).iloc[0]
     complaints_before = page.run(COMPLAINTS, previous=True).iloc[0]
-    monthly = scorecard.series(data.run_each, COMPLAINTS, page.values)
+    monthly = kpis.per_month(data, COMPLAINTS, page.values)
 ui.kpi_tiles(page, COMPLAINT_TILES, complaints, complaints_before, monthly.tail(12), per_row=5)
 ui.kpi_tiles(page, TIME_TILES, complaints, complaints_before, monthly.tail(12), per_row=3)
 response_level, resolution_level = complaints.response_within_hours, complaints.resolution_within_days
@@ -31,7 +31,7 @@ st.caption(f"Service levels: first response within **{response_level:.0f} hours*
 if complaints.received_count == 0:
     ui.empty("No complaints were received in the selected period and filters.")
 else:
-    by_channel = scorecard.by_value(data.run_each, COMPLAINTS, page.values, "channels", options["channels"])
+    by_channel = kpis.per_value(data, COMPLAINTS, page.values, "channels", options["channels"])
     left, right = st.columns(2)
     with left.container(border=True):
         st.subheader("By category")
@@ -60,7 +60,7 @@ else:
 st.header("Satisfaction")
 satisfaction = page.run(SATISFACTION).iloc[0]
 satisfaction_before = page.run(SATISFACTION, previous=True).iloc[0]
-surveys = scorecard.series(data.run_each, SATISFACTION, page.values)
+surveys = kpis.per_month(data, SATISFACTION, page.values)
 ui.kpi_tiles(page, SATISFACTION_TILES, satisfaction, satisfaction_before, surveys.tail(12), per_row=4)
 if satisfaction.nps_responses_count + satisfaction.csat_responses_count == 0:
     ui.empty("No survey answers in the selected period and filters.")
@@ -72,8 +72,8 @@ else:
     with right.container(border=True):
         st.subheader("CSAT per month")
         ui.chart(charts.monthly_score(surveys, "csat_score", "csat_responses_count", title="CSAT (1–5)"))
-    by_segment = scorecard.by_value(data.run_each, SATISFACTION, page.values, "segments", options["segments"])
-    by_channel = scorecard.by_value(data.run_each, SATISFACTION, page.values, "channels", options["channels"])
+    by_segment = kpis.per_value(data, SATISFACTION, page.values, "segments", options["segments"])
+    by_channel = kpis.per_value(data, SATISFACTION, page.values, "channels", options["channels"])
     by_channel = by_channel[by_channel.nps_responses_count + by_channel.csat_responses_count > 0]
     for field, frame_ in (("segment", by_segment), ("channel", by_channel)):
         left, right = st.columns(2)
@@ -92,10 +92,10 @@ else:
 st.header("Staff training")
 training = page.run(TRAINING).iloc[0]
 training_before = page.run(TRAINING, previous=True).iloc[0]
-training_trend = scorecard.series(data.run_each, TRAINING, page.values, last=12)
+training_trend = kpis.per_month(data, TRAINING, page.values, last=12)
 ui.kpi_tiles(page, TRAINING_TILES, training, training_before, training_trend, per_row=4)
 regions = data.breakdown_regions(page.values["regions"])  # a restricted manager: their regions only
-by_region = scorecard.by_value(data.run_each, TRAINING, {**page.values, "regions": regions}, "regions", regions)
+by_region = kpis.per_value(data, TRAINING, {**page.values, "regions": regions}, "regions", regions)
 with st.container(border=True):
     st.subheader("Customer-facing staff trained in CRM, by region")
     ui.chart(charts.breakdown_with_count(by_region[by_region.customer_facing_count > 0], "region", "trained_share_pct",

@@ -15,12 +15,13 @@ Surveys, March (nps, csat): A Web (10, 5), A Web (9, 4), A no channel = Web (6, 
   A Mail (-, 3), B Telephone (0, 1).
 """
 import datetime as dt
+from types import SimpleNamespace
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT, Runner, build_warehouse, customer, d, open_page
-from crm import catalog, scorecard, warehouse
+from crm import catalog, kpis, warehouse
 
 H = dt.timedelta(hours=1)
 DAY = dt.timedelta(days=1)
@@ -90,8 +91,9 @@ def test_backlog_is_open_complaints_at_the_end_of_each_month(runner):
         query = catalog.get(query_id, ROOT / "queries")
         return catalog.split_sets(warehouse.run(runner.con, *query.bind_each(value_sets)).frame, len(value_sets))
 
-    months = scorecard.series(run_each, "complaints_summary", {"start_date": d("2024-02-01"), "end_date": d("2024-03-31"),
-                                                          "regions": [], "segments": [], "channels": []})
+    months = kpis.per_month(SimpleNamespace(run_each=run_each), "complaints_summary",
+                            {"start_date": d("2024-02-01"), "end_date": d("2024-03-31"), "regions": [], "segments": [],
+                             "channels": []})
     assert [m.isoformat() for m in months.month] == ["2024-02-01", "2024-03-01"]
     assert months.received_count.tolist() == [2, 5]
     # End of February: k6 (resolved 03-05) and k7. End of March: k3, k4, k7 (k6 and k2 resolved in March).
