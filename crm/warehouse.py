@@ -693,6 +693,8 @@ def _node_problem(node, allowed: Readable, ctes: set[str]) -> str | None:
             return (f"calls {name}(), which query files may not use (see crm/sql/allowed_functions.txt "
                     "for the functions they may call)")
     return next((p for v in node.values() if (p := _node_problem(v, allowed, ctes))), None)
+
+
 # --- Parquet versions (built by Spark: crm/spark_build.py) ----------------------------------
 # A folder `warehouse-<stamp>.parquet/` with one Parquet folder per table and a small DuckDB file,
 # CATALOG_FILE, holding views over them, the marts' table macros and the import log; personal
