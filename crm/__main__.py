@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 import time
 from pathlib import Path
@@ -24,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     load.add_argument("--inactive-after-days", type=int, default=settings.get("inactive_after_days"), metavar="N",
                       help="customers without lost_on are lost N days after their last order")
 
-    commands.add_parser("upgrade", help="rebuild the current warehouse's summary tables for this release")
+    upgrade = commands.add_parser("upgrade", help="rebuild the current warehouse's summary tables for this release")
 
     query = commands.add_parser("query", help="run a query file on the current warehouse")
     query.add_argument("name", help="query id (the file name without .sql)")
@@ -37,6 +38,13 @@ def main(argv: list[str] | None = None) -> int:
                        help="a file still running after this long is reported as broken")
     commands.add_parser("settings", help="list the settings, their environment variables and values")
     commands.add_parser("parameters", help="list the parameters query files may use")
+
+    for command in (build, load, upgrade):
+        command.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb",
+                             help="who builds the warehouse: DuckDB on this machine (a file) or Apache Spark "
+                                  "(Parquet served by DuckDB)")
+        command.add_argument("--spark-master", metavar="URL",
+                             help="with --engine spark: local[N] (default local[2]), spark://host:port or sc://host:port")
 
     args = parser.parse_args(argv)
     try:
@@ -56,11 +64,22 @@ def _progress_printer():
     return progress
 
 
+def _builder(args):
+    """None for DuckDB (warehouse.build), else the Spark build on the chosen master."""
+    if args.engine == "duckdb":
+        if args.spark_master:
+            raise ValueError("--spark-master needs --engine spark")
+        return None
+    from crm import spark_build  # pyspark itself is imported only when the build starts
+    return functools.partial(spark_build.build, master=args.spark_master)
+
+
 def _build_demo(args) -> int:
     from crm import demo
     started = time.perf_counter()
     path = demo.build(settings.get("data_dir"), customers=args.customers, seed=args.seed,
-                      inactive_after_days=settings.get("inactive_after_days"), progress=_progress_printer())
+                      inactive_after_days=settings.get("inactive_after_days"), progress=_progress_printer(),
+                      build_with=_builder(args))
     print(f"\nbuilt {path} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
     return 0
 
@@ -70,22 +89,27 @@ def _import(args) -> int:
     say = lambda line: print(line, file=sys.stderr, flush=True)  # noqa: E731
     try:
         result = importer.run(args.folder, settings.get("data_dir"), inactive_after_days=args.inactive_after_days,
-                              say=say)
+                              say=say, build_with=_builder(args))
     except importer.ImportRefused as refused:
         for problem in refused.errors:
             say(f"error: {problem}")
         say(f"import refused: {refused}")
         return 1
     print(f"imported {sum(result.rows.values()):,} rows from {len(result.rows)} file(s) with {len(result.warnings)} "
-          f"warning(s) in {result.seconds:.1f} s; the app now serves {result.path.name}")
+          f"warning(s) in {result.seconds:.1f} s; the app now serves {_version(result.path)}")
     return 0
 
 
 def _upgrade(args) -> int:
     _current()
-    path = warehouse.upgrade(settings.get("data_dir"), progress=_progress_printer())
-    print(f"\nthe app now serves {path.name}", file=sys.stderr)
+    path = warehouse.upgrade(settings.get("data_dir"), progress=_progress_printer(), build_with=_builder(args))
+    print(f"\nthe app now serves {_version(path)}", file=sys.stderr)
     return 0
+
+
+def _version(path) -> str:
+    """A version's name: the DuckDB file, or the folder of a Parquet version (built by Spark)."""
+    return path.parent.name if warehouse.is_parquet_version(path) else path.name
 
 
 def _current():

@@ -51,6 +51,10 @@ def ensure_warehouse() -> Path:
                 lambda progress: demo.build(data_dir, customers=customers, seed=settings.get("demo_seed"),
                                             inactive_after_days=settings.get("inactive_after_days"),
                                             progress=progress))
+        elif not _is_current(path) and warehouse.is_parquet_version(path):  # Spark's to rebuild, not ours
+            st.error("The warehouse was built by Spark with earlier summary-table definitions: run "
+                     "`python -m crm upgrade --engine spark`, then reload.", icon=":material/build:")
+            st.stop()
         elif not _is_current(path):
             path = _with_progress(
                 "Updating the warehouse",

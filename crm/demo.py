@@ -870,10 +870,11 @@ def generate(customers: int = 50_000, seed: int = 7, progress: Progress | None =
 
 
 def build(data_dir, customers: int = 50_000, seed: int = 7, inactive_after_days: int | None = None,
-          progress=None):
-    """Generate the demo data into a new warehouse version and make it current."""
+          progress=None, build_with=None):
+    """Generate the demo data into a new warehouse version and make it current (built by
+    `build_with`, e.g. crm.spark_build.build, instead of warehouse.build)."""
     from crm import warehouse
     report = progress or (lambda fraction, message: None)
     chunks = generate(customers=customers, seed=seed, progress=lambda f, m: report(0.6 * f, m))
-    return warehouse.build(chunks, data_dir, source="demo", inactive_after_days=inactive_after_days,
+    return (build_with or warehouse.build)(chunks, data_dir, source="demo", inactive_after_days=inactive_after_days,
                            progress=report)

@@ -613,8 +613,9 @@ def log_table(warnings: list[Problem]) -> pa.Table:
 
 
 def run(folder: Path, data_dir: Path, *, inactive_after_days: int | None = None, today: dt.date | None = None,
-        say: Say = lambda line: None) -> Result:
-    """Validate the folder's files, then build them into a new warehouse version and make it current.
+        say: Say = lambda line: None, build_with: Callable | None = None) -> Result:
+    """Validate the folder's files, then build them into a new warehouse version and make it current
+    (with `build_with`, e.g. crm.spark_build.build, instead of warehouse.build).
 
     Raises ImportRefused (nothing built, the current warehouse untouched) if any file has errors,
     ValueError for a window below one day.
@@ -636,7 +637,7 @@ def run(folder: Path, data_dir: Path, *, inactive_after_days: int | None = None,
             say(f"building: {message} ({time.perf_counter() - started:.1f} s)")
 
     rows = {name: data.num_rows for name, data in tables.items()}
-    path = warehouse.build(list(tables.items()), data_dir, source=f"import: {folder.resolve().name}",
+    path = (build_with or warehouse.build)(list(tables.items()), data_dir, source=f"import: {folder.resolve().name}",
                            inactive_after_days=inactive_after_days, progress=progress,
                            import_log=log_table(warnings))
     return Result(path, rows, warnings, time.perf_counter() - started)

@@ -147,20 +147,26 @@ def _building_identities(building: Path) -> Path:
 
 
 def identities_path(version: Path) -> Path:
-    """The identities file of a warehouse version: warehouse-<stamp>.duckdb -> identities-<stamp>.duckdb."""
-    return version.with_name(IDENTITIES + version.name.removeprefix(VERSION))
+    """The identities file of a warehouse version: warehouse-<stamp>.duckdb (or a Parquet version's
+    warehouse-<stamp>.parquet/catalog.duckdb) -> identities-<stamp>.duckdb, beside the version."""
+    entry = _entry(Path(version))
+    return entry.with_name(IDENTITIES + _stamp(entry) + ".duckdb")
 
 
-def upgrade(data_dir: Path, progress: Progress | None = None) -> Path:
+def upgrade(data_dir: Path, progress: Progress | None = None, build_with: Callable | None = None) -> Path:
     """A new version of the current warehouse with this release's schema and marts, built from its
     own base tables and identities (and keeping its import warnings): for a warehouse built by an
-    earlier release, whose customers table may still hold the personal columns."""
+    earlier release, whose customers table may still hold the personal columns. `build_with`
+    replaces `build` (crm.spark_build.build for `upgrade --engine spark`)."""
     current = current_path(data_dir)
+    if build_with is None and is_parquet_version(current):  # too big for this machine, maybe
+        raise WarehouseError("the warehouse was built by Spark with earlier mart definitions: run "
+                             "`python -m crm upgrade --engine spark`")
     source = connect(current)  # as the readers open it: one instance per file
     try:
         built = run(source, "SELECT source, inactive_after_days FROM warehouse_info").frame.iloc[0]
         log = source.cursor().sql("SELECT * FROM import_log").to_arrow_table()
-        return build(_table_batches(source, identities_path(current)), data_dir, source=built["source"],
+        return (build_with or build)(_table_batches(source, identities_path(current)), data_dir, source=built["source"],
                      inactive_after_days=None if pd.isna(built["inactive_after_days"])
                      else int(built["inactive_after_days"]), progress=progress, import_log=log)
     finally:
@@ -253,7 +259,9 @@ def _load_base_tables(con, chunks, progress: Progress) -> None:
         con.unregister("chunk")
     for i, name in enumerate(tables):
         progress(0.6 + 0.2 * i / len(tables), f"Sorting {name}")
-        order = f" ORDER BY {SORT_KEYS[name]}" if name in SORT_KEYS else ""
+        # ties in input order (rowid of the staging copy): the same data gives the same files, and the
+        # Spark build (crm/spark_build.py) writes the same order
+        order = f" ORDER BY {SORT_KEYS[name]}, rowid" if name in SORT_KEYS else ""
         kept = ", ".join(c for c in tables[name] if c not in personal.get(name, ()))
         con.execute(f"INSERT INTO wh.{name} SELECT {kept} FROM staging.{name}{order}")
     for name in personal:
@@ -299,7 +307,7 @@ def _store_import_log(con, rows) -> None:
 def _point_to(data_dir: Path, path: Path) -> None:
     tmp = data_dir / (POINTER_FILE + ".tmp")
     with open(tmp, "w") as pointer:
-        pointer.write(path.name + "\n")
+        pointer.write(Path(path).relative_to(data_dir).as_posix() + "\n")  # a file, or folder/catalog.duckdb
         pointer.flush()
         os.fsync(pointer.fileno())
     os.replace(tmp, data_dir / POINTER_FILE)  # atomic: readers see the old or the new name
@@ -359,19 +367,36 @@ def _clean(data_dir: Path) -> list[str]:
     for path in [*data_dir.glob(BUILDING + "*"), *data_dir.glob("*.staging"),
                  data_dir / (POINTER_FILE + ".tmp")]:
         removed += _delete(path)
-    versions = sorted(data_dir.glob(VERSION + "*.duckdb"))
+    versions = _versions(data_dir)
     if current is not None:
-        older = [v for v in versions if v.name < current.name]
+        now = _stamp(_entry(current))
+        older = [v for v in versions if _stamp(v) < now]
         keep = settings.get("keep_versions")
-        doomed = (older[:-keep] if keep else older) + [v for v in versions if v.name > current.name]
+        doomed = (older[:-keep] if keep else older) + [v for v in versions if _stamp(v) > now]
         for version in doomed:  # the warehouse first: a version never lacks its identities
             removed += _delete(version) + _delete(identities_path(version))
-    alive = {p.name for p in data_dir.glob(VERSION + "*.duckdb")}
+    alive = {_stamp(p) for p in _versions(data_dir)}
     for path in [*data_dir.glob(IDENTITIES + "*"), *data_dir.glob(VERSION + "*")]:
-        owner = VERSION + path.name.removeprefix(IDENTITIES).removeprefix(VERSION).split(".duckdb")[0] + ".duckdb"
-        if owner not in alive:  # an identities file, .wal or spill folder of a version that is gone
+        if _stamp(path) not in alive:  # identities, .wal, spill folder or Parquet folder of no version
             removed += _delete(path)
     return removed
+
+
+def _versions(data_dir: Path) -> list[Path]:
+    """Complete versions: DuckDB files, and Parquet folders (Spark's) once their catalog is written."""
+    return sorted([*data_dir.glob(VERSION + "*.duckdb"),
+                   *(p for p in data_dir.glob(VERSION + "*" + PARQUET_SUFFIX) if (p / CATALOG_FILE).exists())],
+                  key=_stamp)
+
+
+def _stamp(path: Path) -> str:
+    """The build time in a version's (or its identities', .wal's, spill folder's) name."""
+    return path.name.removeprefix(IDENTITIES).removeprefix(VERSION).removeprefix(BUILDING).split(".")[0]
+
+
+def _entry(path: Path) -> Path:
+    """The version's own entry in the data folder: its DuckDB file, or its Parquet folder."""
+    return path.parent if path.name == CATALOG_FILE else path
 
 
 def _remove_debris(data_dir: Path, stem: str) -> None:
@@ -479,6 +504,8 @@ def connect(path: Path, memory_limit: str = READER_MEMORY_LIMIT, threads: int | 
     config = {"enable_external_access": False, "lock_configuration": True, "memory_limit": memory_limit}
     if threads:
         config["threads"] = threads
+    if is_parquet_version(path):
+        return _connect_parquet(Path(path), config)
     return duckdb.connect(str(path), read_only=True, config=config)
 
 
@@ -667,3 +694,143 @@ def _node_problem(node, allowed: Readable, ctes: set[str]) -> str | None:
             return (f"calls {name}(), which query files may not use (see crm/sql/allowed_functions.txt "
                     "for the functions they may call)")
     return next((p for v in node.values() if (p := _node_problem(v, allowed, ctes))), None)
+
+
+# --- Parquet versions (built by Spark: crm/spark_build.py) ----------------------------------
+# A folder `warehouse-<stamp>.parquet/` with one Parquet folder per table and a small DuckDB file,
+# CATALOG_FILE, holding views over them, the marts' table macros and the import log; personal
+# columns go to `identities-<stamp>.duckdb` beside it, as for DuckDB versions. The pointer names
+# the catalog; readers open it like any version, allowed to read that folder only.
+CATALOG_FILE = "catalog.duckdb"
+PARQUET_SUFFIX = ".parquet"
+IDENTITIES_STAGED = "_identities"  # inside the building folder: the identity columns, for publish
+
+
+def is_parquet_version(path: Path | None) -> bool:
+    return path is not None and Path(path).name == CATALOG_FILE
+
+
+def _connect_parquet(path: Path, config: dict):
+    # allowed_directories can be set only while external access is still on, and not in the
+    # open-time config: open, allow the version's folder, switch external access off, lock.
+    opening = {k: v for k, v in config.items() if k not in ("enable_external_access", "lock_configuration")}
+    con = duckdb.connect(str(path), read_only=True, config=opening)
+    if not con.execute("SELECT current_setting('lock_configuration')").fetchone()[0]:  # else shared, done
+        con.execute("SET allowed_directories = $dirs", {"dirs": [str(path.parent.resolve()) + os.sep]})
+        con.execute("SET enable_external_access = false")
+        con.execute("SET lock_configuration = true")
+    return con
+
+
+@contextlib.contextmanager
+def parquet_build(data_dir: Path):
+    """For crm.spark_build: the build lock held, a new `building-<stamp>.parquet` folder to write
+    into (debris if the process dies; removed if the build fails); publish it with publish_parquet."""
+    data_dir = Path(data_dir).resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with _exclusive(data_dir):
+        _clean(data_dir)
+        building = data_dir / f"{BUILDING}{dt.datetime.now(dt.timezone.utc):%Y%m%d-%H%M%S-%f}{PARQUET_SUFFIX}"
+        try:
+            yield building
+        except BaseException:
+            _remove_debris(data_dir, building.name.removesuffix(PARQUET_SUFFIX))
+            raise
+        _clean(data_dir)
+
+
+def publish_parquet(building: Path, import_log=None) -> Path:
+    """Make a complete building folder the current version: its identities file, the folder renamed
+    to its version name, its catalog written, then the pointer flipped.
+
+    Each view reads its table's Parquet files with the column types the DuckDB build gives the
+    same table (read from the marts run on empty tables), so every query file sees the same
+    types either way; a cast is added only where Spark wrote another type.
+    """
+    building = Path(building)
+    data_dir, stamp = building.parent, _stamp(building)
+    ids = data_dir / f"{BUILDING}{stamp}.identities.duckdb"
+    _write_identities(building / IDENTITIES_STAGED, ids)
+    shutil.rmtree(building / IDENTITIES_STAGED, ignore_errors=True)
+    version = data_dir / f"{VERSION}{stamp}{PARQUET_SUFFIX}"
+    os.replace(ids, identities_path(version))
+    os.replace(building, version)
+    _sync_dir(data_dir)
+    catalog = version / CATALOG_FILE  # written last: a folder without it is not a version
+    con = duckdb.connect()
+    try:
+        con.execute(f"ATTACH {_quoted(catalog)} AS wh (STORAGE_VERSION '{STORAGE_VERSION}')")
+        con.execute("USE wh")
+        for name, columns in table_types().items():
+            if not (version / name).is_dir():
+                raise WarehouseError(f"{version.name} is incomplete: no Parquet folder for table {name}")
+            files = _quoted(version / name / "*.parquet")
+            written = dict(con.execute(f"SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM "
+                                       f"read_parquet({files}))").fetchall())
+            select = ", ".join(f'"{column}"' if written.get(column) == kind else f'CAST("{column}" AS {kind}) AS "{column}"'
+                               for column, kind in columns)
+            con.execute(f'CREATE VIEW "{name}" AS SELECT {select} FROM read_parquet({files})')
+        for sql in _macro_statements(con):
+            con.execute(sql)
+        _store_import_log(con, import_log)
+        con.execute("CHECKPOINT wh")
+        con.execute("USE memory")
+        con.execute("DETACH wh")
+    except BaseException:
+        con.close()
+        _delete(catalog)
+        raise
+    con.close()
+    _sync_dir(version)
+    _point_to(data_dir, catalog)
+    return catalog
+
+
+def _write_identities(staged: Path, path: Path) -> None:
+    """The identities file from the identity columns Spark's build staged as Parquet (one folder per table)."""
+    con = duckdb.connect()
+    try:
+        con.execute(f"ATTACH {_quoted(path)} AS ids (STORAGE_VERSION '{STORAGE_VERSION}')")
+        for name in personal_columns():
+            columns = identity_columns(name)
+            con.execute(f"CREATE TABLE ids.{name} AS SELECT {', '.join(columns)} FROM "
+                        f"read_parquet({_quoted(staged / name / '*.parquet')}) ORDER BY {columns[0]}")
+        con.execute("CHECKPOINT ids")
+        con.execute("DETACH ids")
+    finally:
+        con.close()
+
+
+def table_types() -> dict[str, list[tuple[str, str]]]:
+    """Every base table and mart with its columns and DuckDB types, in build order: the schema and
+    the marts run on empty tables in memory (a fraction of a second)."""
+    con = duckdb.connect()
+    try:
+        con.execute((SQL_DIR / "schema.sql").read_text())
+        for name, columns in personal_columns().items():  # as the build stores them: without
+            for column in columns:
+                con.execute(f"ALTER TABLE {name} DROP COLUMN {column}")
+        _build_marts(con, source="", inactive_after_days=None, progress=lambda f, m: None)
+        rows = con.execute("SELECT c.table_name, c.column_name, c.data_type FROM information_schema.columns c "
+                           "JOIN duckdb_tables() t ON t.table_name = c.table_name AND t.schema_name = c.table_schema "
+                           "WHERE c.table_schema = 'main' ORDER BY t.table_oid, c.ordinal_position").fetchall()
+    finally:
+        con.close()
+    types: dict[str, list[tuple[str, str]]] = {}
+    for table, column, kind in rows:
+        types.setdefault(table, []).append((column, kind))
+    return types
+
+
+_MACRO = re.compile(r"^\s*CREATE\s+(OR\s+REPLACE\s+)?(TEMP\w*\s+)?MACRO\b", re.I)
+
+
+def _macro_statements(con) -> list[str]:
+    """The CREATE MACRO statements of the mart files, as written (DuckDB's own statement splitter)."""
+    found = []
+    for path in mart_files():
+        for statement in con.extract_statements(path.read_text()):
+            text = re.sub(r"--[^\n]*", "", statement.query)
+            if _MACRO.match(text):
+                found.append(statement.query)
+    return found
