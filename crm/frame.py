@@ -25,6 +25,7 @@ PAGES = [
     ("pages/2_Lifecycle.py", "Lifecycle", ":material/autorenew:"),
     ("pages/3_Channels.py", "Channels", ":material/hub:"),
     ("pages/4_Scorecard.py", "Scorecard", ":material/target:"),
+    ("pages/4_Assessment.py", "Assessment", ":material/fact_check:"),
     ("pages/5_Service_quality.py", "Service quality", ":material/support_agent:"),
     ("pages/6_Segment.py", "Segment detail", ":material/pie_chart:"),
     ("pages/6_Channel.py", "Channel detail", ":material/call_split:"),
