@@ -17,9 +17,12 @@ from crm.formatting import format_value
 
 AUTOMATIC = SimpleNamespace(user="(automatic)", role="system")  # who opened the first round
 FIRST_ROUND_DAYS = 90
+FLASH_KEY = "_crm_assessment_saved"
 
 
 def draw(page, scope) -> None:
+    if done := st.session_state.pop(FLASH_KEY, None):
+        st.toast(done, icon=":material/check_circle:")
     try:
         card = assessment.load(added=survey.list_added_questions())
         rounds = _rounds()
@@ -381,4 +384,5 @@ def _write(action, done: str) -> None:
     except Exception as error:  # noqa: BLE001
         st.error(f"Not saved: the app's database failed ({error}).", icon=":material/error:")
     else:
-        st.success(done, icon=":material/check_circle:")
+        st.session_state[FLASH_KEY] = done  # shown after the rerun, which redraws the lists with the change
+        st.rerun()

@@ -18,7 +18,7 @@ from crm import appstate
 from crm.appstate import notes as store
 
 NOTED, MISSING = "noted", "red, no note"
-PREVIEW = 90  # characters of the latest note shown in the row
+FLASH_KEY = "_crm_commentary_saved"
 
 
 def may_write(scope, kpi) -> bool:
@@ -58,6 +58,8 @@ class Commentary:
     def __init__(self, start: dt.date, end: dt.date):
         self.start, self.end = start, end
         self.error = None
+        if done := st.session_state.pop(FLASH_KEY, None):
+            st.toast(done, icon=":material/check_circle:")
         try:
             self.noted = store.noted_kpis(start, end)
             self.initiatives = store.list_initiatives()
@@ -154,5 +156,5 @@ def _write(action, done: str) -> None:
     except Exception as error:  # noqa: BLE001
         st.error(f"Not saved: the app's database failed ({error}).", icon=":material/error:")
     else:
-        st.toast(done, icon=":material/check_circle:")
+        st.session_state[FLASH_KEY] = done  # shown after the rerun (a toast before it would be lost)
         st.rerun()  # the row's badge and the map follow at once
