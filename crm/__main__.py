@@ -33,11 +33,13 @@ def main(argv: list[str] | None = None) -> int:
 
     commands.add_parser("check", help="validate every query file; exit 1 if any is broken")
     commands.add_parser("settings", help="list the settings, their environment variables and values")
+    commands.add_parser("migrate", help="bring the app's own database (notes, answers, access log) to this "
+                                        "release's schema; the app also does it on start")
 
     args = parser.parse_args(argv)
     try:
         return {"build-demo": _build_demo, "import": _import, "upgrade": _upgrade, "query": _query,
-                "check": _check, "settings": _settings}[args.command](args)
+                "check": _check, "settings": _settings, "migrate": _migrate}[args.command](args)
     except (catalog.QueryFileError, warehouse.WarehouseError, warehouse.QueryError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
@@ -125,6 +127,17 @@ def _check(args) -> int:
 def _settings(args) -> int:
     for row in settings.table():
         print(f"{row['name']:<22} {row['env']:<26} {str(row['value']):<30} {row['help']}")
+    return 0
+
+
+def _migrate(args) -> int:
+    from crm import appstate
+    try:
+        appstate.engine()  # connects and applies the migrations it has not had
+    except Exception as error:  # noqa: BLE001 - any driver error, said plainly
+        print(f"error: the app's database {appstate.describe()} cannot be migrated: {error}", file=sys.stderr)
+        return 1
+    print(f"{appstate.describe()}: schema up to date")
     return 0
 
 

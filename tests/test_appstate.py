@@ -167,3 +167,22 @@ def test_concurrent_writers_lose_nothing(appstate_url):
     assert len(answers) == 8 * 15 and answers["response_id"].nunique() == 8
     [initiative] = notes.list_initiatives("nps")
     assert initiative["version"] == 1 + len(landed) and initiative["owner"] in landed and landed
+
+
+def test_the_cli_migrates_and_says_plainly_when_it_cannot(appstate_url, capsys, monkeypatch):
+    from crm.__main__ import main
+    assert main(["migrate"]) == 0 and "schema up to date" in capsys.readouterr().out
+    monkeypatch.setenv("CRM_APPSTATE_URL", "postgresql+psycopg://crm:secret@127.0.0.1:1/none")
+    assert main(["migrate"]) == 1
+    error = capsys.readouterr().err
+    assert "cannot be migrated" in error and "secret" not in error  # the password is never printed
+
+
+def test_pages_say_so_when_the_database_is_down(app_env, monkeypatch):
+    from conftest import open_page
+    monkeypatch.setenv("CRM_APPSTATE_URL", "postgresql+psycopg://crm@127.0.0.1:1/none")
+    for page in ("pages/8_Access_log.py", "pages/4_Assessment.py", "pages/4_Scorecard.py"):
+        at = open_page(page)
+        assert not at.exception, page
+        assert any("database" in m.value for m in [*at.error, *at.warning]), page
+    appstate.reset_engines()
