@@ -10,7 +10,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from crm import appstate, assessment, settings, ui
+from crm import access, appstate, assessment, settings, ui
 from crm.appstate import survey
 from crm.assessment import DONT_KNOW, Questionnaire
 from crm.formatting import format_value
@@ -239,7 +239,8 @@ def results(page, card: Questionnaire, rounds: list[dict]) -> None:
                "0–10 (1–5 answers rescaled), higher = more mature; \"don't know\" answers are left out.")
     chosen = st.selectbox("Round", rounds, format_func=_round_label, key="assess_results_round")
     names = {r["id"]: r["name"] for r in rounds}
-    everything = survey.all_answers()
+    labels = {role: entry.get("label", role) for role, entry in access.roles().get("roles", {}).items()}
+    everything = survey.all_answers().assign(role=lambda f: f["role"].map(lambda r: labels.get(r, r)))
     answers = everything[everything["round_id"] == chosen["id"]]
     people = answers["response_id"].nunique()
     st.metric("Respondents in this round", f"{people:,}")
@@ -280,9 +281,9 @@ def results(page, card: Questionnaire, rounds: list[dict]) -> None:
 def _theme_bars(frame: pd.DataFrame) -> alt.Chart:
     return alt.Chart(frame).mark_bar().encode(
         x=alt.X("score:Q", scale=alt.Scale(domain=[0, 10]), title="Score (0–10)"),
-        y=alt.Y("theme:N", sort=None, title=None),
+        y=alt.Y("theme:N", sort=None, title=None, axis=alt.Axis(labelLimit=320, labelOverlap=False)),
         tooltip=[alt.Tooltip("theme:N", title="Theme"), alt.Tooltip("score:Q", format=".1f", title="Score"),
-                 alt.Tooltip("respondents:Q", title="Respondents")]).properties(height=28 * len(frame))
+                 alt.Tooltip("respondents:Q", title="Respondents")]).properties(height=34 * len(frame))
 
 
 def _pivot(frame: pd.DataFrame, card: Questionnaire, by: str) -> pd.DataFrame:

@@ -202,7 +202,7 @@ def test_peers_never_see_a_respondents_answers_and_small_groups_stay_hidden(app_
     results = as_user("ceo@example.com", tab="Results")
     assert not results.exception
     by_role, by_region = results.dataframe[0].value, results.dataframe[1].value
-    assert list(by_role.columns) == ["executive", "sales_manager"]
+    assert list(by_role.columns) == ["Executive", "Sales manager"]  # role labels from the roles file
     assert set(by_role.loc["Knowing the customers"]) == {"—"}  # 1 and 2 respondents: both below 3
     assert set(by_region.loc["Knowing the customers"]) == {"—"}  # one respondent per region
     overall = results.get("vega_lite_chart")  # the overall theme score (3 respondents) is shown
