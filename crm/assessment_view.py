@@ -339,6 +339,12 @@ def manage(scope, card: Questionnaire, rounds: list[dict]) -> None:
             dates = st.date_input("Open from – to", value=(dt.date.today(), dt.date.today() + dt.timedelta(days=30)))
             if st.form_submit_button("Open the round", icon=":material/add:"):
                 _write(lambda: survey.create_round(scope, name, *_two_dates(dates)), f"Round {name!r} opened.")
+        with st.form("assess_round_dates"):
+            st.markdown("**Change a round's dates** (to close a round today, let it close yesterday)")
+            moved = st.selectbox("Round", rounds, format_func=_round_label)
+            dates = st.date_input("Open from – to", value=(moved["opens_on"], moved["closes_on"]) if moved else None)
+            if st.form_submit_button("Change the dates", icon=":material/event:"):
+                _write(lambda: survey.set_round_dates(scope, moved["id"], *_two_dates(dates)), "Dates changed.")
     with st.container(border=True):
         st.subheader("\"Your own question\": promote an addition")
         chosen = st.selectbox("Round", rounds, format_func=_round_label, key="assess_manage_round")

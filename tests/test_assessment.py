@@ -208,3 +208,25 @@ def test_peers_never_see_a_respondents_answers_and_small_groups_stay_hidden(app_
     overall = results.get("vega_lite_chart")  # the overall theme score (3 respondents) is shown
     assert overall
     assert not any("(n=1)" in str(v) for frame in results.dataframe for v in frame.value.to_numpy().ravel())
+
+
+def test_admins_promote_a_proposed_question_and_respondents_get_it(app_env, appstate_url):
+    answer_and_save("ana.garcia@example.com", "Middle management", {"own_question": "Do we know our rivals' prices?"})
+    manage = as_user("admin@example.com", tab="Manage")
+    assert not manage.exception
+    assert "Do we know our rivals' prices?" in manage.dataframe[1].value["proposed"].tolist()  # without a name
+    assert "ana.garcia" not in str(manage.dataframe[1].value)
+    manage.text_input[1].input("To what extent do you know your rivals' prices?")
+    next(b for b in manage.form_submit_button if b.proto.form_id == "assess_promote").click().run()
+    assert not manage.exception and not manage.error, [e.value for e in manage.error]
+    respondent = as_user("jurgen.gross@example.com")
+    assert widget(respondent, "added_1").label == "To what extent do you know your rivals' prices?"
+    listed = as_user("admin@example.com", tab="Manage")
+    listed.button(key="assess_toggle_added_1").click().run()  # retire it
+    assert not any(w.key.endswith("_added_1") for w in as_user("jurgen.gross@example.com").segmented_control)
+
+
+def test_pages_refuse_managing_without_the_right(app_env, appstate_url):
+    at = as_user("ceo@example.com", tab="Manage")  # executives see results but do not manage
+    assert {t.label for t in at.tabs} >= {"Answer", "My answers", "Results"} and "Manage" not in {t.label for t in at.tabs}
+    assert not [f for f in at.form_submit_button if f.proto.form_id.startswith("assess_new_round")]
