@@ -6,7 +6,7 @@ import sys
 import time
 from pathlib import Path
 
-from crm import catalog, settings, warehouse
+from crm import catalog, sandbox, settings, warehouse
 from crm.filters import default_values
 
 
@@ -31,7 +31,9 @@ def main(argv: list[str] | None = None) -> int:
                        help="start_date/end_date as YYYY-MM-DD (end inclusive); lists comma-separated")
     query.add_argument("--format", choices=["csv", "json"], default="csv")
 
-    commands.add_parser("check", help="validate every query file; exit 1 if any is broken")
+    check = commands.add_parser("check", help="validate every query file; exit 1 if any is broken")
+    check.add_argument("--timeout", type=float, default=settings.get("query_timeout_seconds"), metavar="SECONDS",
+                       help="a file still running after this long is reported as broken")
     commands.add_parser("settings", help="list the settings, their environment variables and values")
     commands.add_parser("migrate", help="bring the app's own database (notes, answers, access log) to this "
                                         "release's schema; the app also does it on start")
@@ -42,6 +44,9 @@ def main(argv: list[str] | None = None) -> int:
                 "check": _check, "settings": _settings, "migrate": _migrate}[args.command](args)
     except (catalog.QueryFileError, warehouse.WarehouseError, warehouse.QueryError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
+        return 1
+    except sandbox.QueryFailed as error:
+        print(f"error: the query {error}", file=sys.stderr)
         return 1
 
 
@@ -90,24 +95,28 @@ def _current():
     return path
 
 
-def _reader():
-    con = warehouse.connect(_current())
-    if warehouse.is_outdated(con):
+def _reader() -> str:
+    """The current warehouse, as the query workers open it; refused when an earlier release built it."""
+    path = str(_current().resolve())
+    if sandbox.info(path)["outdated"]:
         raise warehouse.WarehouseError("the warehouse was built by an earlier release of the dashboard: run "
                                        "`python -m crm upgrade` (or open the dashboard, which does it)")
-    return con
+    return path
 
 
 def _query(args) -> int:
-    query = catalog.get(args.name)
-    con = _reader()
-    values = default_values(warehouse.info(con))  # last 12 months, everything selected
+    query = catalog.get(args.name)  # ids are plain file names inside queries/
+    path = _reader()
+    values = default_values(sandbox.info(path))  # last 12 months, everything selected
     for pair in args.param:
         key, sep, text = pair.partition("=")
         if not sep:
             raise ValueError(f"--param {pair!r}: expected KEY=VALUE")
         values[key] = query.parse_value(key, text)
-    frame = warehouse.run(con, query.sql, query.bind(values)).frame
+    try:
+        frame = sandbox.query(path, query.sql, query.bind(values))
+    except sandbox.Refused as refused:  # the same SQL check as in the app
+        raise catalog.QueryFileError(query.path, str(refused)) from None
     if args.format == "csv":
         frame.to_csv(sys.stdout, index=False, date_format="%Y-%m-%d")
     else:
@@ -117,7 +126,7 @@ def _query(args) -> int:
 
 def _check(args) -> int:
     from crm import checks
-    report = checks.check_all(catalog.load(), _reader())
+    report = checks.check_all(catalog.load(), _reader(), args.timeout)
     for line in report.lines:
         print(line)
     print(f"{report.ok} ok, {report.failed} broken", file=sys.stderr)

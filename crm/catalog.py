@@ -46,6 +46,7 @@ CHART_KINDS = {"bar", "line", "area", "heatmap", "table"}
 _HEADER_LINE = re.compile(r"^--\s?(\w+):\s*(.*)$")
 _CONTINUATION = re.compile(r"^--\s{2,}(\S.*)$")
 _PARAMETER = re.compile(r"\$([A-Za-z_]\w*)")
+_QUERY_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_\-]*")
 _STRINGS_AND_COMMENTS = re.compile(r"'(?:[^']|'')*'|--[^\n]*|/\*.*?\*/", re.S)
 
 
@@ -250,6 +251,9 @@ def load(root: Path | None = None) -> dict[str, Query | QueryFileError]:
 def get(query_id: str, root: Path | None = None) -> Query:
     """One query by id; raises QueryFileError if it is missing or broken."""
     root = Path(root or settings.get("queries_dir"))
+    if not _QUERY_ID.fullmatch(query_id):  # an id is a file name: never a path out of the folder
+        raise QueryFileError(root, f"{query_id!r} is not a query id: ids are file names without .sql, "
+                                         "letters, digits, '_' and '-' only")
     paths = sorted(root.rglob(f"{query_id}.sql"))  # read just this file: pages run many queries
     if not paths:
         raise QueryFileError(root / f"{query_id}.sql", "no such query file")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from crm import catalog, warehouse
+from crm import catalog, sandbox
 from crm.filters import default_values
 
 
@@ -14,23 +14,26 @@ class Report:
     failed: int = 0
 
 
-def check_query(query: catalog.Query, con, values: dict, tables: set[str]) -> str | None:
-    """Why a parsed query file is broken, or None. Checks safety, that it runs, and its chart columns."""
-    if problem := warehouse.statement_problem(query.sql, tables):
-        return problem
+def check_query(query: catalog.Query, path: str, values: dict, timeout: float) -> str | None:
+    """Why a parsed query file is broken, or None: the SQL check, a run within the limits
+    (at most `timeout` seconds), and its chart's columns."""
     try:
-        result = warehouse.run(con, query.sql, query.bind(values))
-    except warehouse.QueryError as error:
-        return f"failed to run: {error}"
-    return query.chart_problem(result.frame.columns)
+        frame = sandbox.query(path, query.sql, query.bind(values), timeout=timeout)
+    except sandbox.Refused as refused:
+        return str(refused)
+    except sandbox.QueryFailed as failed:
+        return f"failed to run: {failed}"
+    return query.chart_problem(frame.columns)
 
 
-def check_all(entries: dict, con) -> Report:
-    values = default_values(warehouse.info(con))
-    tables = warehouse.table_names(con)
+def check_all(entries: dict, path: str, timeout: float) -> Report:
+    values = default_values(sandbox.info(path))
     report = Report()
     for query_id, entry in sorted(entries.items()):
-        problem = str(entry) if isinstance(entry, catalog.QueryFileError) else check_query(entry, con, values, tables)
+        if isinstance(entry, catalog.QueryFileError):
+            problem = str(entry)
+        else:
+            problem = check_query(entry, path, values, timeout)
         if problem:
             report.failed += 1
             where = entry.path.name if isinstance(entry, catalog.Query) else ""

@@ -1,26 +1,21 @@
 """Data access for the pages, and the one module that owns Streamlit caching.
 
-One read-only connection per warehouse version (st.cache_resource), a cursor per query,
-and results cached by (warehouse file, SQL text, bound parameters): a rebuild or an edited
-query file is a new cache key, so nobody sees stale numbers.
+Query files run in worker processes under hard limits (crm.sandbox); results are cached by
+(warehouse file, SQL text, bound parameters): a rebuild or an edited query file is a new cache
+key, so nobody sees stale numbers. A failure is never cached: st.cache_data keeps only results.
 """
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from crm import access, catalog, demo, settings, warehouse
+from crm import access, catalog, demo, sandbox, settings, warehouse
 
 _build_lock = threading.Lock()
-
-
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _connection(path: str):
-    # Never closed here: other sessions may still be reading this version.
-    return warehouse.connect(Path(path))
 
 
 def warehouse_path() -> Path:
@@ -29,7 +24,7 @@ def warehouse_path() -> Path:
     data_dir = settings.get("data_dir")
     path = warehouse.current_path(data_dir)
     if path is not None and _is_current(path):
-        return path
+        return path.resolve()
     with _build_lock:  # one session builds, the others wait for it
         path = warehouse.current_path(data_dir)
         if path is None:
@@ -47,7 +42,7 @@ def warehouse_path() -> Path:
                 "This release of the dashboard computes its summary tables differently: they are rebuilt once "
                 "from your data, which stays as it was.",
                 "Rebuilding the summary tables", lambda progress: warehouse.upgrade(data_dir, progress))
-    return path
+    return path.resolve()
 
 
 _current_files: set[str] = set()
@@ -56,7 +51,7 @@ _current_files: set[str] = set()
 def _is_current(path: Path) -> bool:
     """Built by this release's marts; remembered once known, since every query asks."""
     if str(path) not in _current_files:
-        if warehouse.is_outdated(_connection(str(path))):
+        if _info(str(path.resolve()))["outdated"]:
             return False
         _current_files.add(str(path))
     return True
@@ -80,39 +75,38 @@ def _with_progress(title: str, caption: str, text: str, work) -> Path:
 
 @st.cache_data(show_spinner=False, max_entries=2000)
 def _run(path: str, sql: str, params: dict) -> warehouse.Result:
-    return warehouse.run(_connection(path), sql, params, timeout=settings.get("query_timeout_seconds"))
-
-
-@st.cache_data(show_spinner=False, max_entries=500)
-def _problem(path: str, sql: str) -> str | None:
-    return warehouse.statement_problem(sql, _readable_names(path))
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def _readable_names(path: str) -> set[str]:  # once per warehouse, not once per query file
-    return warehouse.table_names(_connection(path))
+    started = time.perf_counter()
+    frame = sandbox.query(path, sql, params)
+    return warehouse.Result(frame, time.perf_counter() - started)
 
 
 def problem(query: catalog.Query) -> catalog.QueryFileError | None:
     """Why a parsed query file may not run (syntax, several statements, not a SELECT, ...), or None."""
-    found = _problem(str(warehouse_path()), query.sql)
+    found = sandbox.problem(str(warehouse_path()), query.sql)
     return catalog.QueryFileError(query.path, found) if found else None
 
 
 def execute(query: catalog.Query, values: dict) -> warehouse.Result:
-    """Run a parsed query file: refused unless it is a single safe SELECT (see warehouse.statement_problem).
+    """Run a parsed query file, with the user's regions: the one place every query passes.
 
-    Raises catalog.QueryFileError for a refused file, warehouse.QueryError when the database fails it.
+    The clamped values are part of the cache key, so no result leaks from one user's scope to
+    another's. Raises catalog.QueryFileError for a file the SQL check refuses, QueryError when the
+    database fails it or it passes a limit.
     """
-    return _run(str(warehouse_path()), query.sql, query.bind(_scope_for(query).clamp(values)))
+    return _checked(query, lambda: _run(str(warehouse_path()), query.sql, query.bind(_scope().clamp(values))))
 
 
-def _scope_for(query: catalog.Query) -> access.Scope:
-    """The one place every query passes: refused files stop here, and the user's scope clamps the
-    regions to what they may see. The clamped values are part of the cache key, so no result
-    leaks from one user's scope to another's."""
-    if refused := problem(query):
-        raise refused
+def _checked(query: catalog.Query, work):
+    """work() with the worker's refusals and failures as this module's errors."""
+    try:
+        return work()
+    except sandbox.Refused as refused:
+        raise catalog.QueryFileError(query.path, str(refused)) from None
+    except sandbox.QueryFailed as failed:
+        raise warehouse.QueryError(str(failed)) from None
+
+
+def _scope() -> access.Scope:
     scope = access.current()
     if scope is None:
         raise warehouse.QueryError("not signed in")
@@ -128,9 +122,10 @@ def run_each(query_id: str, value_sets: list[dict]) -> list[pd.DataFrame]:
     """Run a query file once per set of values, in one statement (catalog.Query.bind_each): one
     result per set, in order. For a KPI per month or per segment."""
     query = _parsed(query_id)
-    scope = _scope_for(query)
+    scope = _scope()
     sql, params = query.bind_each([scope.clamp(values) for values in value_sets])
-    return catalog.split_sets(_run(str(warehouse_path()), sql, params).frame, len(value_sets))
+    result = _checked(query, lambda: _run(str(warehouse_path()), sql, params))
+    return catalog.split_sets(result.frame, len(value_sets))
 
 
 _parsed_files: dict[tuple[Path, str], tuple[Path, int, catalog.Query]] = {}
@@ -152,7 +147,7 @@ def _parsed(query_id: str) -> catalog.Query:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _info(path: str) -> dict:
-    return warehouse.info(_connection(path))
+    return sandbox.info(path)
 
 
 def info() -> dict:

@@ -219,12 +219,13 @@ def current_path(data_dir: Path) -> Path | None:
 
 # --- reading --------------------------------------------------------------------------------
 
-def connect(path: Path):
+def connect(path: Path, memory_limit: str = READER_MEMORY_LIMIT, threads: int | None = None):
     """A read-only, locked-down connection to one warehouse version (share it; query via cursors)."""
     # Set at open time: a second connect to the same file in this process shares the instance.
-    return duckdb.connect(str(path), read_only=True,
-                          config={"enable_external_access": False, "lock_configuration": True,
-                                  "memory_limit": READER_MEMORY_LIMIT})
+    config = {"enable_external_access": False, "lock_configuration": True, "memory_limit": memory_limit}
+    if threads:
+        config["threads"] = threads
+    return duckdb.connect(str(path), read_only=True, config=config)
 
 
 @dataclass(frozen=True)
@@ -235,28 +236,53 @@ class Result:
 
 
 class QueryError(Exception):
-    """The database refused or failed a query; the message is DuckDB's own."""
+    """The database refused or failed a query, or it passed a limit; the message says which."""
 
 
 def run(con, sql: str, params: dict | None = None, timeout: float | None = None) -> Result:
     """Run one SELECT on a fresh cursor of a shared connection, interrupted after `timeout` seconds."""
     started = time.perf_counter()
+    # Arrow, not .df(): much faster for large results; dates become pandas Timestamps.
+    frame = fetch(con, sql, params, timeout=timeout).to_pandas(date_as_object=False)
+    return Result(frame, time.perf_counter() - started)
+
+
+def fetch(con, sql: str, params: dict | None = None, *, timeout: float | None = None,
+          max_rows: int | None = None) -> pa.Table:
+    """One SELECT's rows as Arrow, on a fresh cursor: interrupted after `timeout` seconds, and
+    stopped as soon as it returns more than `max_rows` rows (the rows are streamed, so a runaway
+    result is never held whole)."""
     cursor = con.cursor()
     timer = threading.Timer(timeout, cursor.interrupt) if timeout else None
     if timer:
         timer.start()
     try:
-        # Arrow, not .df(): much faster for large results; dates become pandas Timestamps.
-        frame = cursor.sql(sql, params=params or None).to_arrow_table().to_pandas(date_as_object=False)
+        relation = cursor.sql(sql, params=params or None)
+        if max_rows is None:
+            return relation.to_arrow_table()
+        return _at_most(relation.to_arrow_reader(100_000), max_rows)
     except duckdb.Error as error:
         if timer and not timer.is_alive() and isinstance(error, duckdb.InterruptException):
             raise QueryError(f"stopped after {timeout:g} s (the query_timeout_seconds setting)") from error
+        if isinstance(error, duckdb.OutOfMemoryException):
+            raise QueryError("stopped: it needed more memory than a query may use (the query_memory_mb "
+                             "setting); aggregate in SQL or narrow the period") from error
         raise QueryError(str(error)) from error
     finally:
         if timer:
             timer.cancel()
         cursor.close()
-    return Result(frame, time.perf_counter() - started)
+
+
+def _at_most(reader, max_rows: int) -> pa.Table:
+    batches, rows = [], 0
+    for batch in reader:
+        rows += batch.num_rows
+        if rows > max_rows:
+            raise QueryError(f"stopped: it returns more than {max_rows:,} rows (the query_max_rows setting); "
+                             "aggregate in SQL or add a LIMIT")
+        batches.append(batch)
+    return pa.Table.from_batches(batches, schema=reader.schema)
 
 
 def is_outdated(con) -> bool:
@@ -271,18 +297,65 @@ def info(con) -> dict:
     return {**row, "as_of": row["as_of"].date(), "data_start_on": row["data_start_on"].date()}
 
 
-# --- SQL safety -----------------------------------------------------------------------------
+# --- SQL safety: what a query file may do ---------------------------------------------------
 
-def statement_problem(sql: str, allowed_tables: set[str]) -> str | None:
-    """Why this SQL may not run as a query file, or None if it is a single safe SELECT.
+ALLOWED_FUNCTIONS_FILE = SQL_DIR / "allowed_functions.txt"
 
-    Uses DuckDB's own parser: one statement, a SELECT, reading only the warehouse's own
-    tables by unqualified name, and no table functions (read_csv, ...).
+
+@dataclass(frozen=True)
+class Readable:
+    """What query files may use in one warehouse (all names lower-case): its tables and views, its
+    table macros, the functions on the allow-list plus its own scalar macros; and the names of the
+    database's system views and table functions, which a CTE may not take (a CTE named like a
+    system view would otherwise let the view through under its name)."""
+    relations: frozenset[str]
+    table_macros: frozenset[str]
+    functions: frozenset[str]
+    reserved: frozenset[str]
+
+
+def allowed_functions() -> frozenset[str]:
+    """The allow-list file's function names (a line is `group: names`, indented lines go on)."""
+    names = []
+    for line in ALLOWED_FUNCTIONS_FILE.read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            names += line.split(":", 1)[1].split() if not line[0].isspace() else line.split()
+    return frozenset(name.lower() for name in names)
+
+
+def readable(con) -> Readable:
+    """What a query file may read and call in this warehouse (crm/sql/marts/00_macros.sql defines its macros)."""
+    relations = _names(con, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'")
+    macros = run(con, "SELECT lower(function_name) AS name, function_type FROM duckdb_functions() "
+                      "WHERE NOT internal AND schema_name = 'main' AND function_type IN ('macro', 'table_macro')").frame
+    catalog = _names(con, "SELECT view_name FROM duckdb_views() UNION ALL SELECT table_name FROM duckdb_tables() "
+                          "UNION ALL SELECT function_name FROM duckdb_functions() "
+                          "WHERE function_type IN ('table', 'table_macro')")
+    table_macros = frozenset(macros.loc[macros["function_type"] == "table_macro", "name"])
+    return Readable(relations=relations, table_macros=table_macros,
+                    functions=allowed_functions() | set(macros.loc[macros["function_type"] == "macro", "name"]),
+                    reserved=catalog - relations - table_macros)
+
+
+def _names(con, sql: str) -> frozenset[str]:
+    return frozenset(run(con, sql).frame.iloc[:, 0].str.lower())
+
+
+def statement_problem(con, sql: str, allowed: Readable) -> str | None:
+    """Why this SQL may not run as a query file, or None if it is a single allowed SELECT.
+
+    Uses DuckDB's own parser (on a cursor of `con`: never the process-wide default connection,
+    which every thread would share): one statement, a SELECT, reading only the warehouse's own
+    tables, views and table macros by plain name, calling only allowed functions, with CTE names
+    that shadow nothing.
     """
+    cursor = con.cursor()
     try:
-        parsed = json.loads(duckdb.execute("SELECT json_serialize_sql(?::VARCHAR)", [sql]).fetchone()[0])
+        parsed = json.loads(cursor.execute("SELECT json_serialize_sql(?::VARCHAR)", [sql]).fetchone()[0])
     except duckdb.Error as error:
         return f"could not be parsed: {error}"
+    finally:
+        cursor.close()
     if parsed.get("error"):
         if parsed.get("error_type") == "not implemented":
             return "is not a SELECT statement; a query file holds exactly one SELECT"
@@ -293,35 +366,50 @@ def statement_problem(sql: str, allowed_tables: set[str]) -> str | None:
     statements = parsed["statements"]
     if len(statements) != 1:
         return f"holds {len(statements)} statements; a query file holds exactly one SELECT"
-    return _node_problem(statements[0]["node"], allowed_tables, ctes=set())
+    ctes = set(_cte_names(statements[0]["node"]))
+    if shadowing := sorted(ctes & allowed.reserved):
+        return f"names a CTE {shadowing[0]!r} like a system view or function of the database; rename it"
+    return _node_problem(statements[0]["node"], allowed, ctes)
 
 
-def _node_problem(node, allowed: set[str], ctes: set[str]) -> str | None:
+def _cte_names(node):
+    """Every CTE name declared anywhere in a parsed statement, lower-case."""
+    if isinstance(node, list):
+        for item in node:
+            yield from _cte_names(item)
+    elif isinstance(node, dict):
+        if isinstance(node.get("cte_map"), dict):
+            yield from (entry["key"].lower() for entry in node["cte_map"].get("map", []))
+        for value in node.values():
+            yield from _cte_names(value)
+
+
+def _node_problem(node, allowed: Readable, ctes: set[str]) -> str | None:
     if isinstance(node, list):
         return next((p for n in node if (p := _node_problem(n, allowed, ctes))), None)
     if not isinstance(node, dict):
         return None
-    if isinstance(node.get("cte_map"), dict):
-        ctes = ctes | {entry["key"] for entry in node["cte_map"].get("map", [])}
     kind = node.get("type")
-    if kind == "TABLE_FUNCTION":
-        function = node.get("function") or {}
-        name = function.get("function_name", "")
-        if name not in allowed or function.get("schema") or function.get("catalog"):
-            return "uses a table function; query files may read only the warehouse's tables and table macros"
+    if kind == "SHOW_REF":
+        return "uses DESCRIBE, SHOW or SUMMARIZE; select the columns you need from a table instead"
     if kind == "BASE_TABLE":
         name = node.get("table_name", "")
         if node.get("catalog_name") or node.get("schema_name"):
             return f"names table {name!r} with a database or schema prefix; use the plain table name"
-        if name not in allowed and name not in ctes:
-            return f"reads unknown table {name!r}"
+        if name.lower() not in allowed.relations and name.lower() not in ctes:
+            return f"reads unknown table {name!r}; query files read the warehouse's own tables and views"
+    if kind == "TABLE_FUNCTION":
+        function = node.get("function") or {}
+        name = str(function.get("function_name", ""))
+        if name.lower() not in allowed.table_macros or function.get("schema") or function.get("catalog"):
+            return (f"uses a table function ({name}); query files may read only the warehouse's tables "
+                    "and its table macros")
+        return _node_problem(function.get("children"), allowed, ctes)  # the macro's arguments
+    if node.get("class") in ("FUNCTION", "WINDOW") and "function_name" in node:
+        name = str(node["function_name"])
+        if node.get("schema") or node.get("catalog"):
+            return f"calls {name}() with a prefix; call functions by their plain name, as {name}(...)"
+        if name.lower() not in allowed.functions:
+            return (f"calls {name}(), which query files may not use (see crm/sql/allowed_functions.txt "
+                    "for the functions they may call)")
     return next((p for v in node.values() if (p := _node_problem(v, allowed, ctes))), None)
-
-
-def table_names(con) -> set[str]:
-    """What a query file may read: the warehouse's tables and views (base tables and marts) and
-    the table macros its marts define (crm/sql/marts/00_macros.sql)."""
-    tables = run(con, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").frame
-    macros = run(con, "SELECT function_name FROM duckdb_functions() "
-                      "WHERE function_type = 'table_macro' AND NOT internal AND schema_name = 'main'").frame
-    return set(tables["table_name"]) | set(macros["function_name"])
