@@ -158,6 +158,28 @@ def _required(entry: dict, key: str, where: str) -> str:
 
 # --- answers on one scale -----------------------------------------------------------------------
 
+class InvalidAnswer(ValueError):
+    """An answer that the questionnaire does not allow; the message names the question."""
+
+
+def check(card: Questionnaire, given: dict, level: str | None) -> None:
+    """Every answer for a known question and within its scale (0-10, 1-5, a stage number), whole
+    numbers only, and the level one of the questionnaire's; raises InvalidAnswer."""
+    if level is not None and level not in card.levels:
+        raise InvalidAnswer(f"unknown level {level!r}; choose one of {', '.join(card.levels)}")
+    stages = {q for q, _, _ in card.stage_questions}
+    scales = {q.id: q.scale for q in card.questions}
+    for question, answer in given.items():
+        if question not in stages and question not in scales:
+            raise InvalidAnswer(f"unknown question {question!r}")
+        if answer.score is None:
+            continue
+        low, high = ((1, len(card.stages)) if question in stages else
+                     {"0-10": (0, 10), "1-5": (1, 5), "open": (None, None)}[scales[question]])
+        if low is None or answer.score != int(answer.score) or not low <= answer.score <= high:
+            raise InvalidAnswer(f"question {question}: the answer must be a whole number from {low} to {high}"
+                                if low is not None else f"question {question} takes a text answer")
+
 def on_ten(question: Question, score: float | None) -> float | None:
     """An answer on 0-10 where higher is more mature: 1-5 becomes 0, 2.5 ... 10; reversed questions turn."""
     if score is None or pd.isna(score) or question.scale == "open":

@@ -99,8 +99,9 @@ def answer(page, scope, card: Questionnaire, rounds: list[dict]) -> None:
                                       key=key + "save_" + theme.id)
     if any(st.session_state.get(key + "save_" + t.id) for t in card.themes):
         try:
+            assessment.check(card, given, chosen_level)
             survey.save(scope, current["id"], chosen_level, given, assessment.regions_text(scope.regions))
-        except appstate.InvalidInput as error:
+        except (appstate.InvalidInput, assessment.InvalidAnswer) as error:
             st.error(f"Not saved: {error}", icon=":material/error:")
         except Exception as error:  # noqa: BLE001
             st.error(f"Not saved: the app's database failed ({error}). Your answers are still on the screen; "

@@ -19,6 +19,7 @@ class Who:  # what the app-state functions read from crm.access.Scope
 
 CEO, ANA = Who("ceo@example.com", "executive"), Who("ana.garcia@example.com", "sales_manager")
 Q1 = (dt.date(2026, 1, 1), dt.date(2026, 3, 31))
+OPEN = (dt.date.today() - dt.timedelta(days=30), dt.date.today() + dt.timedelta(days=30))  # a round open today
 
 
 def test_migrations_apply_once_and_again_without_harm(appstate_url):
@@ -72,7 +73,7 @@ def test_initiatives_refuse_unknown_status_and_detect_a_concurrent_change(appsta
 
 
 def test_answers_are_saved_updated_and_read_back_only_by_their_author(appstate_url):
-    first = survey.create_round(CEO, "Spring 2026", dt.date(2026, 3, 1), dt.date(2026, 4, 30))
+    first = survey.create_round(CEO, "Spring 2026", *OPEN)
     survey.save(ANA, first, "Middle management", {"know_pareto": Answer(7), "know_losses": Answer(dont_know=True),
                                                   "own_question": Answer(text="Do we know our rivals?")}, "Iberia")
     survey.save(ANA, first, "Middle management", {"know_pareto": Answer(9)}, "Iberia")  # change one, keep the rest
@@ -89,9 +90,9 @@ def test_answers_are_saved_updated_and_read_back_only_by_their_author(appstate_u
 def test_bad_answers_and_rounds_are_refused(appstate_url):
     with pytest.raises(appstate.InvalidInput, match="closing date"):
         survey.create_round(CEO, "Backwards", dt.date(2026, 5, 1), dt.date(2026, 4, 1))
-    first = survey.create_round(CEO, "Spring 2026", dt.date(2026, 3, 1), dt.date(2026, 4, 30))
+    first = survey.create_round(CEO, "Spring 2026", *OPEN)
     with pytest.raises(appstate.InvalidInput, match="exists already"):
-        survey.create_round(CEO, "Spring 2026", dt.date(2026, 3, 1), dt.date(2026, 4, 30))
+        survey.create_round(CEO, "Spring 2026", *OPEN)
     with pytest.raises(appstate.InvalidInput, match="0 to 10"):
         survey.save(ANA, first, None, {"know_pareto": Answer(11)})
     with pytest.raises(appstate.InvalidInput, match="unknown question"):
@@ -102,7 +103,7 @@ def test_bad_answers_and_rounds_are_refused(appstate_url):
 
 
 def test_added_questions_get_distinct_ids(appstate_url):
-    first = survey.create_round(CEO, "Spring 2026", dt.date(2026, 3, 1), dt.date(2026, 4, 30))
+    first = survey.create_round(CEO, "Spring 2026", *OPEN)
     ids = [survey.add_question(CEO, "customers", f"Question {n}?", "0-10", first) for n in range(3)]
     assert ids == ["added_1", "added_2", "added_3"]
     survey.set_question_active("added_2", False)
@@ -139,7 +140,7 @@ def test_concurrent_writers_lose_nothing(appstate_url):
     """8 threads at once, each writing 15 notes, 15 log entries and its answers to 15 questions
     (saved in 3 batches), plus an initiative updated by all of them: every row is there, and
     each initiative update either landed or was refused as a conflict, never silently lost."""
-    first = survey.create_round(CEO, "Spring 2026", dt.date(2026, 3, 1), dt.date(2026, 4, 30))
+    first = survey.create_round(CEO, "Spring 2026", *OPEN)
     shared = notes.add_initiative(CEO, "nps", "New survey", "Head of Customer Service", None)
     landed = []
 

@@ -62,6 +62,19 @@ def test_answers_on_one_scale_higher_is_more_mature():
     assert on_ten(q1, None) is None
 
 
+def test_answers_outside_their_scale_are_refused():
+    from crm.appstate.survey import Answer
+    assessment.check(CARD, {"q1": Answer(10), "q2": Answer(5), "stage_company_now": Answer(6),
+                            "mine": Answer(text="?"), "q3": Answer(dont_know=True)}, "Top")
+    for question, answer, message in [("q2", Answer(0), "from 1 to 5"), ("q1", Answer(7.5), "whole number"),
+                                      ("stage_peers_target", Answer(7), "from 1 to 6"), ("nope", Answer(1), "unknown"),
+                                      ("mine", Answer(3), "text answer")]:
+        with pytest.raises(assessment.InvalidAnswer, match=message):
+            assessment.check(CARD, {question: answer}, None)
+    with pytest.raises(assessment.InvalidAnswer, match="unknown level"):
+        assessment.check(CARD, {}, "CEO's cousin")
+
+
 def test_theme_scores_by_hand_and_small_groups_hidden():
     frame = answers([
         (1, "executive", "Top", "q1", 8), (1, "executive", "Top", "q2", 5), (1, "executive", "Top", "q3", 2),

@@ -76,16 +76,20 @@ def _answer_row(question: str, answer: Answer) -> dict:
                 text=text(answer.text, f"question {question}: the answer", ANSWER_TEXT_LIMIT, required=False))
 
 
-def save(scope, round_id: int, level: str | None, given: dict[str, Answer], regions: str = "") -> int:
-    """Save a respondent's answers for a round (one transaction); returns the response id.
-    Questions not in `given` keep their saved answer; an empty answer clears it."""
+def save(scope, round_id: int, level: str | None, given: dict[str, Answer], regions: str = "",
+         today: dt.date | None = None) -> int:
+    """Save a respondent's answers for a round open `today` (one transaction); returns the response
+    id. Questions not in `given` keep their saved answer; an empty answer clears it."""
     user, role = who(scope)
     rows = [_answer_row(q, a) for q, a in given.items()]
-    stamp = now()
+    stamp, today = now(), today or dt.date.today()
     with db.engine().begin() as connection:
         round_row = connection.execute(sa.select(rounds).where(rounds.c.id == round_id)).mappings().first()
         if round_row is None:
             raise InvalidInput("this assessment round does not exist")
+        if not round_row["opens_on"] <= today <= round_row["closes_on"]:
+            raise InvalidInput(f"the round {round_row['name']!r} is not open today "
+                               f"({round_row['opens_on']:%d %b %Y} – {round_row['closes_on']:%d %b %Y})")
         response_id = upsert(connection, responses, dict(
             round_id=round_id, respondent=user, role=role, regions=text(regions, "regions", 400, required=False) or "",
             level=text(level, "level", 40, required=False), updated_at=stamp),
