@@ -8,7 +8,7 @@ import math
 import pandas as pd
 import streamlit as st
 
-from crm import access, charts, ui
+from crm import access, charts, filters, ui
 from crm.formatting import format_value
 from crm.frame import Page
 from crm.kpis import Kpi
@@ -123,7 +123,8 @@ def show_profile(page: Page, customer_id: str) -> None:
                  query_params=page.filters.to_url())
     profile = page.run("customer_profile", customer=customer_id)
     if profile.empty:
-        ui.empty(f"No customer {customer_id} in the regions you can see (with the current region filter).")
+        ui.empty(f"No customer {filters.plain(customer_id)} in the regions you can see (with the current region "
+                 "filter).")
         return
     me = access.mask_personal(profile, access.current()).iloc[0]
     links = page.run("customer_links", customer=customer_id)

@@ -62,14 +62,11 @@ def _pick(page: Page, field: str) -> str | None:
     name = PLURAL[field]
     selected = getattr(page.filters, name)
     options = data.filter_options().get(name, [])
-    current = selected[0] if len(selected) == 1 and selected[0] in options else None
+    current = selected[0] if len(selected) == 1 else None  # the frame left out values the data does not hold
     key = f"detail_pick_{field}_{current}"  # a new key per slice: the selector follows the URL and Back
     st.pills(field.capitalize(), options, default=current, key=key, on_change=_on_pick, args=(field, key))
     if current is None:
-        if len(selected) == 1:  # a link may name a value the data does not hold
-            ask = f"There is no {field} \"{selected[0]}\" in the data: pick"
-        else:
-            ask = f"Several {name} are selected ({', '.join(selected)}): pick" if selected else "Pick"
+        ask = f"Several {name} are selected ({filters.plain(', '.join(selected))}): pick" if selected else "Pick"
         ui.empty(f"{ask} one {field} to see its detail, or click a {field} in any breakdown chart.")
     return current
 

@@ -8,6 +8,7 @@ into the permanent state in on_change (classic multipage mode resets widget keys
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, fields, replace
 from typing import Mapping
 
@@ -30,6 +31,7 @@ LIST_FILTERS = {"regions": "region", "segments": "segment", "channels": "channel
 URL_KEYS = {"period", "start", "end", "compare", *LIST_FILTERS.values()}
 STATE_KEY = "crm_filters"
 SHOWN_KEY = "crm_filters_in_url"  # the filter part of the URL as we last wrote or read it
+PROBLEMS_KEY = "crm_filters_url_problems"  # what was wrong with the link this view was opened from
 WIDGET_PREFIX = "_filter_widget_"
 
 
@@ -60,15 +62,7 @@ class Filters:
     @classmethod
     def from_url(cls, params: Mapping[str, list[str]]) -> "Filters":
         """Filters from query parameters; unknown or malformed values fall back to defaults."""
-        period = (params.get("period") or [DEFAULT_PERIOD])[-1]
-        start, end = _date(params.get("start")), _date(params.get("end"))
-        if period not in PERIODS or (period == "custom" and not (start and end and start <= end)):
-            period, start, end = DEFAULT_PERIOD, None, None
-        lists = {name: tuple(dict.fromkeys(v for v in params.get(key, []) if v)) for name, key in LIST_FILTERS.items()}
-        compare = (params.get("compare") or [DEFAULT_COMPARE])[-1]
-        return cls(period=period, start=start if period == "custom" else None,
-                   end=end if period == "custom" else None, **lists,
-                   compare=compare if compare in COMPARISONS else DEFAULT_COMPARE)
+        return read_url(params)[0]
 
     def dates(self, as_of: dt.date, data_start: dt.date) -> tuple[dt.date, dt.date]:
         """First and last day (inclusive) of the selected period, relative to the as-of date."""
@@ -90,6 +84,81 @@ class Filters:
     @property
     def is_default(self) -> bool:
         return self == Filters()
+
+
+def read_url(params: Mapping[str, list[str]]) -> tuple[Filters, list[str]]:
+    """Filters from query parameters, and what was wrong with them: each problem names the
+    parameter, the value given (quoted as text, never as markup) and what is used instead."""
+    problems = []
+    period = (params.get("period") or [DEFAULT_PERIOD])[-1]
+    if period not in PERIODS:
+        problems.append(f"period={quoted(period)} is not a known period; showing the "
+                        f"{PERIODS[DEFAULT_PERIOD].lower()}")
+        period = DEFAULT_PERIOD
+    start, end = (_date(params.get(key), key, problems) for key in ("start", "end"))
+    if period == "custom" and not (start and end and start <= end):
+        reason = f"start={start} is after end={end}" if start and end else \
+            "a custom period needs a valid start= and end= (YYYY-MM-DD)"
+        problems.append(f"{reason}; showing the {PERIODS[DEFAULT_PERIOD].lower()}")
+        period = DEFAULT_PERIOD
+    compare = (params.get("compare") or [DEFAULT_COMPARE])[-1]
+    if compare not in COMPARISONS:
+        problems.append(f"compare={quoted(compare)} is not one of {', '.join(COMPARISONS)}; "
+                        f"comparing with the {COMPARISONS[DEFAULT_COMPARE].lower()}")
+        compare = DEFAULT_COMPARE
+    lists = {name: tuple(dict.fromkeys(v for v in params.get(key, []) if v)) for name, key in LIST_FILTERS.items()}
+    custom = period == "custom"
+    return Filters(period=period, start=start if custom else None, end=end if custom else None, **lists,
+                   compare=compare), problems
+
+
+def within_data(selection: Filters, first: dt.date, last: dt.date) -> tuple[Filters, list[str]]:
+    """A custom period that reaches outside the data [first, last] cut to it, and what was changed.
+    A period wholly outside keeps its dates (pages say there is no data then), unless they are
+    absurd (before 1900, after 2200), which gives the default period."""
+    if selection.period != "custom" or (first <= selection.start and selection.end <= last):
+        return selection, []
+    given = f"the period {selection.start} – {selection.end}"
+    if selection.end < first or selection.start > last:
+        if 1900 <= selection.start.year and selection.end.year <= 2200:
+            return selection, []
+        return replace(selection, period=DEFAULT_PERIOD, start=None, end=None), [
+            f"{given} lies far outside the data; showing the {PERIODS[DEFAULT_PERIOD].lower()}"]
+    start, end = max(selection.start, first), min(selection.end, last)
+    return replace(selection, start=start, end=end), [
+        f"{given} reaches outside the data, which runs from {first} to {last}; showing {start} – {end}"]
+
+
+def unknown_values(selection: Filters, options: dict[str, list[str]]) -> tuple[Filters, list[str]]:
+    """The selection without list values that are not in the data (a mistyped or stale link), and
+    a problem per value left out."""
+    problems, kept = [], {}
+    for name, key in LIST_FILTERS.items():
+        kept[name] = tuple(v for v in getattr(selection, name) if v in options.get(name, ()))
+        problems += [f"{key}={quoted(v)} is not in the data; it was left out"
+                     for v in getattr(selection, name) if v not in kept[name]]
+    return replace(selection, **kept), problems
+
+
+def quoted(text: str, limit: int = 40) -> str:
+    """A value from a link, for a message: quoted, cut short, and never read as markup."""
+    text = " ".join(str(text).split())
+    return f"“{plain(text[:limit])}{'…' if len(text) > limit else ''}”"
+
+
+def code(text: str, limit: int = 60) -> str:
+    """Text as a Markdown code span: shown exactly as it is, never as markup (a link, an image)."""
+    text = " ".join(str(text).replace("`", "'").split())
+    return f"`{text[:limit]}{'…' if len(text) > limit else ''}`"
+
+
+_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def plain(text: str) -> str:
+    """Text that Markdown shows as it is: every ASCII punctuation mark escaped, so no link, image,
+    emphasis, icon or colour directive can be smuggled in (by a URL value, say)."""
+    return _PUNCTUATION.sub(r"\\\1", str(text))
 
 
 def query_values(start: dt.date, end: dt.date, selection: "Filters", grain: str = "month") -> dict:
@@ -135,10 +204,11 @@ def _add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
-def _date(values: list[str] | None) -> dt.date | None:
+def _date(values: list[str] | None, key: str, problems: list[str]) -> dt.date | None:
     try:
         return dt.date.fromisoformat(values[-1]) if values else None
     except ValueError:
+        problems.append(f"{key}={quoted(values[-1])} is not a date (YYYY-MM-DD)")
         return None
 
 
@@ -149,7 +219,7 @@ def current() -> Filters:
     under us (the browser's Back and Forward, an edited link); otherwise the state wins."""
     shown = {k: st.query_params.get_all(k) for k in st.query_params if k in URL_KEYS}
     if STATE_KEY not in st.session_state or shown != st.session_state.get(SHOWN_KEY):
-        st.session_state[STATE_KEY] = Filters.from_url(shown)
+        st.session_state[STATE_KEY], st.session_state[PROBLEMS_KEY] = read_url(shown)
         st.session_state[SHOWN_KEY] = shown
         _reset_widgets()
     return st.session_state[STATE_KEY]
@@ -158,6 +228,7 @@ def current() -> Filters:
 def update(**changes) -> None:
     """Change filters (from a widget callback or a chart click); the URL follows."""
     st.session_state[STATE_KEY] = replace(current(), **changes)
+    st.session_state.pop(PROBLEMS_KEY, None)  # the view no longer is the link's
     _reset_widgets()
     sync_url()
 

@@ -7,6 +7,8 @@ the resolved period and the query parameter values.
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import secrets
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,8 +16,9 @@ from typing import Callable
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
-from crm import access, data, filters
+from crm import access, data, filters, settings
 from crm.filters import LIST_FILTERS, PERIODS, Filters
 
 # (script path relative to dashboard.py, label, icon). Classic pages/ mode, auto nav hidden.
@@ -35,6 +38,7 @@ PAGES = [
     ("pages/8_Access_log.py", "Access log", ":material/policy:"),
     ("pages/9_Definitions.py", "Definitions", ":material/menu_book:"),
 ]
+log = logging.getLogger(__name__)
 SECTION_PARAM = "tab"  # URL parameter naming the open tab of a page with sections
 FILTER_LABELS = {"regions": "Regions", "segments": "Segments", "channels": "Channels"}
 
@@ -82,10 +86,11 @@ def frame(title: str, icon: str = ":material/monitoring:") -> Page:
     """Every page's first call: config, who may see what, navigation, filters, the header."""
     st.set_page_config(page_title=f"{title} · CRM dashboard", page_icon=icon, layout="wide")
     this_page = page_id(sys._getframe(1).f_code.co_filename)  # the page file that called frame()
+    _report_errors_with_a_reference()
     scope = _signed_in_scope()
     info = data.info()
     as_of, data_start = info["as_of"], info["data_start_on"]
-    state = filters.current()
+    state = _checked_state(as_of, data_start)
     start, end = state.dates(as_of, data_start)
     with st.sidebar:
         _navigation(state, scope)
@@ -100,8 +105,46 @@ def frame(title: str, icon: str = ":material/monitoring:") -> Page:
     source = "demo data" if info["source"] == "demo" else f"source: {info['source']}"
     st.caption(f"**{start:%d %b %Y} – {end:%d %b %Y}** ({PERIODS[state.period].lower()}) · "
                f"data as of **{as_of:%d %b %Y}** · {source}")
+    _link_problems()
     _chips(state, scope)
     return Page(filters=state, start=start, end=end, as_of=as_of, info=info)
+
+
+def _checked_state(as_of: dt.date, data_start: dt.date) -> Filters:
+    """This session's filters, with a link's custom period clamped to the data and its unknown
+    segment, channel and region values left out (each noted for _link_problems)."""
+    state = filters.current()
+    checked, problems = filters.within_data(state, data_start, as_of)
+    checked, unknown = filters.unknown_values(checked, data.filter_options())
+    if checked != state:
+        filters.update(**{name: getattr(checked, name) for name in ("period", "start", "end", *LIST_FILTERS)})
+        st.session_state[filters.PROBLEMS_KEY] = [*st.session_state.get(filters.PROBLEMS_KEY, []), *problems, *unknown]
+    return checked
+
+
+def _link_problems() -> None:
+    """What was wrong with the link this view was opened from, until the filters change."""
+    for problem in st.session_state.get(filters.PROBLEMS_KEY, []):
+        st.warning(f"The link's {problem}.", icon=":material/link_off:")
+
+
+def _report_errors_with_a_reference() -> None:
+    """An error in a page shows a short message with a reference, never a traceback or a server
+    path; the details go to the server log under that reference."""
+    context = get_script_run_ctx()
+    if context is not None:
+        context.on_script_error = _error_with_reference
+
+
+def _error_with_reference(error: Exception) -> bool:
+    if settings.get("show_error_details"):
+        return False  # development and tests: Streamlit shows the exception itself
+    reference = secrets.token_hex(4)
+    log.error("page error, reference %s", reference, exc_info=error)
+    st.error(f"Something went wrong on this page. It was logged with the reference **{reference}**; "
+             "please quote it to your administrator. Other pages and filters still work.",
+             icon=":material/error:")
+    return True  # Streamlit shows nothing more
 
 
 def _signed_in_scope() -> access.Scope:
@@ -114,7 +157,7 @@ def _signed_in_scope() -> access.Scope:
         st.info("Sign in to see the dashboard.", icon=":material/login:")
         st.button("Sign in", on_click=st.login, type="primary")
     else:
-        st.error(f"{st.user.get('email')} has no role in this dashboard; ask an admin to add you to the roles file.",
+        st.error(f"{filters.plain(st.user.get('email'))} has no role in this dashboard; ask an admin to add you to the roles file.",
                  icon=":material/lock:")
         st.button("Sign out", on_click=st.logout)
     st.stop()
@@ -147,12 +190,13 @@ def _chips(state: Filters, scope: access.Scope) -> None:
     if chips:
         with st.container(horizontal=True):
             for name, value in chips:
-                st.button(f"{FILTER_LABELS[name][:-1]}: {value}", key=f"chip_{name}_{value}", icon=":material/close:",
+                st.button(f"{FILTER_LABELS[name][:-1]}: {filters.plain(value)}", key=f"chip_{name}_{value}",
+                          icon=":material/close:",
                           on_click=_remove_value, args=(name, value), help="Remove this filter")
     hidden = [r for r in state.regions if scope.regions is not None and r not in scope.regions]
     if hidden:
-        st.warning(f"{', '.join(hidden)} is outside the regions you may see; showing "
-                   f"{', '.join(scope.clamp_regions(state.regions))}.", icon=":material/lock:")
+        st.warning(f"{filters.plain(', '.join(hidden))} is outside the regions you may see; showing "
+                   f"{filters.plain(', '.join(scope.clamp_regions(state.regions)))}.", icon=":material/lock:")
 
 
 def _filter_widgets(state: Filters, scope: access.Scope, as_of: dt.date, data_start: dt.date) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from crm import catalog, charts, data, ui, warehouse
+from crm import catalog, charts, data, filters, ui, warehouse
 from crm.frame import Page
 
 PAGE_FILE = "pages/7_Query_library.py"
@@ -49,7 +49,7 @@ def show_query(page: Page, entries: dict, query_id: str) -> None:
     st.page_link(PAGE_FILE, label="All queries", icon=":material/arrow_back:", query_params=page.filters.to_url())
     entry = entries.get(query_id)
     if entry is None:
-        ui.empty(f"There is no query file named `{query_id}.sql`.")
+        ui.empty(f"There is no query file named {filters.code(query_id + '.sql')}.")
         return
     if isinstance(entry, catalog.QueryFileError):
         ui.query_error(entry)

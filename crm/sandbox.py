@@ -61,7 +61,9 @@ class _Worker:
             return pickle.loads(self.channel.recv_bytes())
         except (EOFError, OSError):
             self.stop()
-            raise _Lost("stopped: it needed more memory than a query may use (the query_memory_mb setting)") from None
+            log.error("query worker exited with code %s", self.process.returncode)
+            raise _Lost("stopped: the query worker ran out of memory or failed (its memory is bounded by the "
+                        "query_memory_mb setting); the details are in the server log") from None
 
     def stop(self) -> None:
         self.process.kill()

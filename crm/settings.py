@@ -39,14 +39,18 @@ SETTINGS = {s.name: s for s in [
             "(inactivity window); empty = only an explicit lost_on ends a spell.", _optional_int),
     Setting("margin", 0.3, "Gross margin on revenue (a fraction), used for lifetime value, payback and profit.", float),
     Setting("query_timeout_seconds", 30.0, "A query running longer than this is stopped with a message.", float),
-    Setting("query_memory_mb", 2560,
-            "Address space a query worker may use, enforced by the operating system (about 1.2 GB of it is the "
-            "worker itself; at least 1500); a query needing more is stopped with a message.", int),
+    Setting("query_memory_mb", 2048,
+            "Memory a query worker may use, enforced by the operating system (DuckDB gets 3/8 of it for its "
+            "cache and spills beyond); a query needing more is stopped with a message.", int),
     Setting("query_max_rows", 2_000_000, "A query returning more rows than this is stopped with a message.", int),
     Setting("query_workers", 2, "Worker processes running query files; each runs one query at a time.", int),
     Setting("display_rows", 5000, "Rows shown in a table on screen; the CSV download always has all rows.", int),
     Setting("roles_file", ROOT / ".streamlit" / "roles.toml",
             "Roles, their pages, regions and personal-data rights, and which users and groups have them.", Path),
+    Setting("show_error_details", False,
+            "Show a page's exceptions with their traceback (for development and tests); otherwise a short "
+            "message with a reference, the details in the server log.", lambda text: text.strip().lower() in
+            ("1", "true", "yes")),
     Setting("currency", "€", "Currency symbol shown before amounts.", str),
     Setting("keep_versions", 2, "Old warehouse versions kept beside the current one (for sessions still reading them).", int),
     Setting("appstate_url", "",

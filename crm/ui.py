@@ -103,9 +103,16 @@ def has_rows(frame: pd.DataFrame, empty_message: str) -> bool:
 
 
 def query_error(error: Exception) -> None:
-    """A broken or failed query on its own card: file, line where known, and the database's message."""
+    """A broken or failed query on its own card: file, line where known, and the database's message
+    (shown as text, without the server's folders)."""
     if isinstance(error, catalog.QueryFileError):
         where = f"`{error.path.name}`" + (f", line {error.line}" if error.line else "")
-        st.error(f"**Query file {where}**: {error.message}", icon=":material/error:")
+        st.error(f"**Query file {where}**: {_as_text(error.message)}", icon=":material/error:")
     else:
-        st.error(f"**The query failed**: {error}", icon=":material/error:")
+        st.error(f"**The query failed**: {_as_text(str(error))}", icon=":material/error:")
+
+
+def _as_text(message: str) -> str:
+    for folder in {str(settings.ROOT), str(Path(settings.get("data_dir")).resolve())}:
+        message = message.replace(folder + "/", "").replace(folder, "…")
+    return filters.code(message, limit=2000)

@@ -1,9 +1,9 @@
 """A query worker: a separate process that runs query files for the app, under hard limits.
 
 Started by crm.sandbox as `python -m crm.worker FD MEMORY_MB`; it answers requests on the socket
-FD one at a time. The operating system caps its memory (RLIMIT_AS), so a runaway query fails in
+FD one at a time. The operating system caps its memory (RLIMIT_DATA), so a runaway query fails in
 here, never in the app; the app replaces a worker that dies or does not answer in time. Being
-single-threaded, it closes a connection to an old warehouse version as soon as it moves on.
+single-threaded, it closes its connection to an old warehouse version as soon as it moves on.
 """
 from __future__ import annotations
 
@@ -17,7 +17,9 @@ import pyarrow as pa
 
 from crm import warehouse
 
-OPEN_VERSIONS = 2      # connections kept: the current warehouse and the one before a swap
+# One connection at a time: each would have its own cache of memory_mb / 2, and a worker asked
+# for another warehouse version (a swap, a test's other warehouse) reopens in about 50 ms.
+OPEN_VERSIONS = 1
 CHECKS_KEPT = 2000     # SQL check results remembered per worker (the check is deterministic)
 
 
@@ -29,9 +31,9 @@ class Readers:
     """Connections to warehouse versions, each with what its query files may use."""
 
     def __init__(self, memory_mb: int):
-        # DuckDB's own limit well under the hard one, so it spills or fails cleanly first. The hard
-        # limit caps address space, of which about 1.2 GB is the interpreter, libraries and threads.
-        self.memory_limit = f"{max((memory_mb - 1200) // 2, 100)}MB"
+        # DuckDB's own limit well under the hard one, so it spills or fails cleanly first; the rest
+        # is for the interpreter, Arrow results and threads.
+        self.memory_limit = f"{max(memory_mb * 3 // 8, 100)}MB"
         self.open: dict[str, tuple[object, warehouse.Readable]] = {}
         self.checked: dict[tuple[str, str], str | None] = {}
 
@@ -74,8 +76,10 @@ def handle(request: dict, readers: Readers):
 
 
 def main(fd: int, memory_mb: int) -> None:
+    # RLIMIT_DATA caps the memory the process writes to (heap and private mappings); RLIMIT_AS
+    # would also count the address space that allocators and threads only reserve (~2 GB here).
     limit = memory_mb * 2**20
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
     channel = Connection(fd)
     readers = Readers(memory_mb)
     while True:

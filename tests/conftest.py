@@ -1,7 +1,14 @@
 """Shared fixtures: small warehouses built once per test session."""
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pandas as pd
@@ -12,6 +19,9 @@ from streamlit.testing.v1 import AppTest
 from crm import catalog, warehouse
 
 ROOT = Path(__file__).resolve().parent.parent
+# Tests see a page's exceptions as exceptions (users see a message with a reference instead).
+os.environ.setdefault("CRM_SHOW_ERROR_DETAILS", "1")
+os.environ.setdefault("STREAMLIT_CLIENT_SHOW_ERROR_DETAILS", "full")
 
 
 def d(text: str) -> dt.date:
@@ -90,12 +100,42 @@ def open_page(page: str = "dashboard.py", query_params: dict | None = None, *, v
     return at.run()
 
 
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@contextlib.contextmanager
+def serve(data_dir: Path, **settings: str):
+    """A real streamlit server of the dashboard on data_dir (CRM_<NAME> settings as keywords): its URL."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "CRM_DATA_DIR": str(data_dir), **{f"CRM_{k.upper()}": v for k, v in settings.items()}}
+    process = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
+                                "--server.address", "127.0.0.1", "--server.headless", "true"],
+                               cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(url + "/_stcore/health", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            process.kill()
+            pytest.fail("streamlit did not start: " + process.stdout.read().decode(errors="replace")[-2000:])
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
 # --- the app-state database: SQLite and a real PostgreSQL ---------------------------------------
 
 @pytest.fixture(scope="session")
 def postgres():
     """A PostgreSQL server for the session (tests/pgserver.py); in CI it must be there."""
-    import os
     from pgserver import Server
     try:
         server = Server().start()

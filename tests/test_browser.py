@@ -3,16 +3,11 @@ browser download). Opens every page, finds no exception, follows a navigation li
 checks the filters travel in the URL. Set CRM_SCREENSHOTS=dir to keep screenshots."""
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import CHROMIUM_ARGS, ROOT, serve
 
 CHROMIUM = shutil.which("chromium")
 if not CHROMIUM:
@@ -30,35 +25,14 @@ PAGES = {label: "" if path == "dashboard.py" else Path(path).stem.split("_", 1)[
 
 @pytest.fixture(scope="module")
 def server(demo_warehouse):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {**os.environ, "CRM_DATA_DIR": str(demo_warehouse)}
-    process = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
-                                "--server.address", "127.0.0.1", "--server.headless", "true"],
-                               cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(120):
-        try:
-            urllib.request.urlopen(url + "/_stcore/health", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        process.kill()
-        pytest.fail("streamlit did not start: " + process.stdout.read().decode(errors="replace")[-2000:])
-    yield url
-    process.terminate()
-    process.wait(timeout=20)
+    with serve(demo_warehouse) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser():
     with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"])
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
 

@@ -2,15 +2,10 @@
 reload, and the answers are there, on the form and in "My answers"."""
 import os
 import shutil
-import subprocess
-import sys
-import time
-import urllib.request
 
 import pytest
 
-from conftest import ROOT
-from pgserver import free_port
+from conftest import CHROMIUM_ARGS, serve
 
 CHROMIUM = shutil.which("chromium")
 if not CHROMIUM:
@@ -23,32 +18,15 @@ expect = sync_api.expect
 
 @pytest.fixture(scope="module")
 def server(demo_warehouse, tmp_path_factory):
-    port = free_port(range(8700, 8800))
     state = tmp_path_factory.mktemp("browser_state") / "appstate.sqlite"
-    env = {**os.environ, "CRM_DATA_DIR": str(demo_warehouse), "CRM_APPSTATE_URL": f"sqlite:///{state}"}
-    process = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
-                                "--server.address", "127.0.0.1", "--server.headless", "true"],
-                               cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(240):
-        try:
-            urllib.request.urlopen(url + "/_stcore/health", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        process.kill()
-        pytest.fail("streamlit did not start: " + process.stdout.read().decode(errors="replace")[-2000:])
-    yield url
-    process.terminate()
-    process.wait(timeout=20)
+    with serve(demo_warehouse, appstate_url=f"sqlite:///{state}") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def page(server):
     with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM,
-                                             args=["--headless", "--no-sandbox", "--disable-gpu"])
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1440, "height": 1800})
         yield page
         browser.close()
