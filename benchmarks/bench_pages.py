@@ -180,20 +180,20 @@ def pages_worker(data_dir: Path, repeat: int, pages: list[str]) -> dict:
 
 def overview_views(data_dir: Path) -> list[dict]:
     """The parameter values of the Overview for each benchmark view (as the frame computes them)."""
-    from crm import warehouse
-    from crm.filters import LIST_FILTERS, Filters
+    from crm import parameters, warehouse
+    from crm.periods import LIST_FILTERS, Filters
     con = warehouse.connect(warehouse.current_path(data_dir))
     info = warehouse.info(con)
     con.close()
     names = {key: name for name, key in LIST_FILTERS.items()}
-    return [Filters(**{names[k]: (v,) for k, v in params.items()}).query_values(info["as_of"], info["data_start_on"])
+    return [parameters.for_view(Filters(**{names[k]: (v,) for k, v in params.items()}), info["as_of"], info["data_start_on"])
             for params in scenarios(data_dir).values()]
 
 
 def overview_with_queries(con, values: dict, options: dict) -> dict:
     """What dashboard.py computes, through the query files and crm.kpis (no Streamlit cache)."""
     from crm import catalog, kpis, warehouse
-    from crm.filters import previous_period
+    from crm.periods import previous_period
 
     def run(query_id: str, params: dict):
         query = catalog.get(query_id)
@@ -299,7 +299,7 @@ class PandasDashboard:
                      customers_count=("customer_id", "nunique")).reset_index(names="month"))
 
     def overview(self, values: dict) -> dict:
-        from crm.filters import previous_period
+        from crm.periods import previous_period
         start, end = previous_period(values["start_date"], values["end_date"])
         trend = [{"month": s, **self.kpis({**values, "start_date": s, "end_date": e})}
                  for s, e in _months(values["start_date"], values["end_date"])[-12:]]

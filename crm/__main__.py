@@ -7,7 +7,8 @@ import time
 from pathlib import Path
 
 from crm import catalog, sandbox, settings, warehouse
-from crm.filters import default_values
+from crm.errors import CrmError
+from crm.parameters import default_values
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -35,18 +36,20 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("--timeout", type=float, default=settings.get("query_timeout_seconds"), metavar="SECONDS",
                        help="a file still running after this long is reported as broken")
     commands.add_parser("settings", help="list the settings, their environment variables and values")
+    commands.add_parser("parameters", help="list the parameters query files may use")
     commands.add_parser("migrate", help="bring the app's own database (notes, answers, access log) to this "
                                         "release's schema; the app also does it on start")
 
     args = parser.parse_args(argv)
     try:
         return {"build-demo": _build_demo, "import": _import, "upgrade": _upgrade, "query": _query,
-                "check": _check, "settings": _settings, "migrate": _migrate}[args.command](args)
-    except (catalog.QueryFileError, warehouse.WarehouseError, warehouse.QueryError, ValueError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
+                "check": _check, "settings": _settings, "parameters": _parameters,
+                "migrate": _migrate}[args.command](args)
     except sandbox.QueryFailed as error:
         print(f"error: the query {error}", file=sys.stderr)
+        return 1
+    except (CrmError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
         return 1
 
 
@@ -136,6 +139,13 @@ def _check(args) -> int:
 def _settings(args) -> int:
     for row in settings.table():
         print(f"{row['name']:<22} {row['env']:<26} {str(row['value']):<30} {row['help']}")
+    return 0
+
+
+def _parameters(args) -> int:
+    from crm.parameters import PARAMETERS
+    for p in PARAMETERS.values():
+        print(f"${p.name:<12} {p.sql_type:<10} set by the {p.set_by:<7} e.g. {p.example:<14} {p.help}")
     return 0
 
 

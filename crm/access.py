@@ -20,6 +20,7 @@ import streamlit as st
 
 from crm import settings
 from crm.appstate import log as appstate_log
+from crm.errors import CrmError
 
 PERSONAL_COLUMNS = ("name", "email", "customer_name", "parent_name")
 MASK = "•••"
@@ -27,7 +28,7 @@ VIEW_AS_KEY = "crm_view_as"
 _logger = logging.getLogger(__name__)
 
 
-class RolesFileError(Exception):
+class RolesFileError(CrmError):
     """The roles file is missing, unreadable or inconsistent; the message names what is wrong."""
 
 

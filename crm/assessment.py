@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from crm import settings
+from crm.errors import CrmError
 
 FILE = "assessment.toml"  # in the queries folder, beside the evidence queries
 SCALES = ("0-10", "1-5", "open")
@@ -27,7 +28,7 @@ DISAGREEMENT_GAP = 3.0  # points on 0-10 between what people say and what the da
 _ID = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 
 
-class QuestionnaireError(Exception):
+class QuestionnaireError(CrmError):
     """The questionnaire file is wrong; the message names the entry."""
 
 
@@ -158,7 +159,7 @@ def _required(entry: dict, key: str, where: str) -> str:
 
 # --- answers on one scale -----------------------------------------------------------------------
 
-class InvalidAnswer(ValueError):
+class InvalidAnswer(CrmError, ValueError):
     """An answer that the questionnaire does not allow; the message names the question."""
 
 

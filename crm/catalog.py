@@ -16,16 +16,9 @@ from pathlib import Path
 import pandas as pd
 
 from crm import settings
+from crm.errors import CrmError
+from crm.parameters import PARAMETERS, parse as parse_shared
 
-SHARED_PARAMETERS = {
-    "start_date": "first day of the period (DATE)",
-    "end_date": "last day of the period, inclusive (DATE)",
-    "regions": "selected regions (VARCHAR[]; empty = all): in_filter($regions, region)",
-    "segments": "selected segments (VARCHAR[]; empty = all): in_filter($segments, segment)",
-    "channels": "selected channels (VARCHAR[]; empty = all): in_filter($channels, channel)",
-    "grain": "time grain chosen on the page: 'week', 'month', 'quarter' or 'year' (for date_trunc($grain, day))",
-    "margin_pct": "gross margin on revenue (DOUBLE, a fraction; the `margin` setting), for lifetime value and profit",
-}
 HEADER_KEYS = {
     "title": "short name shown above the result",
     "description": "what one row is and what the numbers mean",
@@ -41,7 +34,6 @@ PARAM_TYPES = {
     "date": lambda text: dt.date.fromisoformat(text),
     "boolean": lambda text: {"true": True, "false": False}[text.lower()],
 }
-GRAINS = ("week", "month", "quarter", "year")
 CHART_KINDS = {"bar", "line", "area", "heatmap", "table"}
 _HEADER_LINE = re.compile(r"^--\s?(\w+):\s*(.*)$")
 _CONTINUATION = re.compile(r"^--\s{2,}(\S.*)$")
@@ -50,7 +42,7 @@ _QUERY_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_\-]*")
 _STRINGS_AND_COMMENTS = re.compile(r"'(?:[^']|'')*'|--[^\n]*|/\*.*?\*/", re.S)
 
 
-class QueryFileError(Exception):
+class QueryFileError(CrmError):
     """A query file that cannot be used, with the file and (where known) the line."""
 
     def __init__(self, path: Path | str, message: str, line: int | None = None):
@@ -127,7 +119,7 @@ class Query:
     def parse_value(self, name: str, text: str):
         """A parameter value from text (command line, URL): declared types first, then the shared ones."""
         declared = next((p for p in self.params if p.name == name), None)
-        return declared.parse(text) if declared else parse_value(name, text)
+        return declared.parse(text) if declared else parse_shared(name, text)
 
 
 SET_COLUMN = "value_set"  # see Query.bind_each
@@ -162,11 +154,11 @@ def parse(path: Path, root: Path | None = None) -> Query:
         raise QueryFileError(path, "holds no SQL after its header")
     params = tuple(_parse_param(path, value, line) for value, line in header.pop("param", []))
     parameters = tuple(dict.fromkeys(_PARAMETER.findall(_STRINGS_AND_COMMENTS.sub("", sql))))
-    unknown = [p for p in parameters if p not in SHARED_PARAMETERS and p not in {d.name for d in params}]
+    unknown = [p for p in parameters if p not in PARAMETERS and p not in {d.name for d in params}]
     if unknown:
         line = _line_of(text, "$" + unknown[0])
         raise QueryFileError(path, f"unknown parameter ${unknown[0]}; known: "
-                             + ", ".join("$" + p for p in SHARED_PARAMETERS)
+                             + ", ".join("$" + p for p in PARAMETERS)
                              + "; declare others with '-- param: name type default'", line)
     if "title" not in header:
         raise QueryFileError(path, "has no '-- title:' header line", 1)
@@ -201,7 +193,7 @@ def _parse_param(path: Path, spec: str, line: int) -> Param:
     if len(parts) < 3:
         raise QueryFileError(path, "a param line needs: name type default [help]", line)
     name, kind, default = parts[:3]
-    if name in SHARED_PARAMETERS:
+    if name in PARAMETERS:
         raise QueryFileError(path, f"${name} is a shared parameter; do not declare it", line)
     if kind not in PARAM_TYPES:
         raise QueryFileError(path, f"param {name}: unknown type {kind!r}; use {', '.join(PARAM_TYPES)}", line)
@@ -260,21 +252,3 @@ def get(query_id: str, root: Path | None = None) -> Query:
     if len(paths) > 1:
         raise QueryFileError(paths[1], f"has the same id as another file ({query_id}); ids are file names")
     return parse(paths[0], root)
-
-
-def parse_value(name: str, text: str):
-    """A shared parameter from command-line text: lists comma-separated, dates ISO."""
-    if name in ("start_date", "end_date"):
-        try:
-            return dt.date.fromisoformat(text)
-        except ValueError:
-            raise ValueError(f"${name}: {text!r} is not an ISO date (YYYY-MM-DD)") from None
-    if name in ("regions", "segments", "channels"):
-        return [part.strip() for part in text.split(",") if part.strip()]
-    if name == "margin_pct":
-        return float(text)
-    if name == "grain":
-        if text not in GRAINS:
-            raise ValueError(f"$grain: {text!r} is not one of {', '.join(GRAINS)}")
-        return text
-    raise ValueError(f"unknown parameter ${name}; known: {', '.join(SHARED_PARAMETERS)}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from crm import catalog, sandbox
-from crm.filters import default_values
+from crm.parameters import default_values
 
 
 @dataclass

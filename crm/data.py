@@ -19,8 +19,18 @@ _build_lock = threading.Lock()
 
 
 def warehouse_path() -> Path:
-    """The current warehouse; on first start, build the demo one with a progress bar, and after an
-    upgrade that changed the marts, rebuild them from the warehouse's own tables."""
+    """The current warehouse, as the query workers open it (the frame made sure there is one)."""
+    path = warehouse.current_path(settings.get("data_dir"))
+    if path is None:
+        raise warehouse.WarehouseError("there is no warehouse yet: open the dashboard, or run "
+                                       "`python -m crm build-demo` or `python -m crm import DIR`")
+    return path.resolve()
+
+
+def ensure_warehouse() -> Path:
+    """The current warehouse, made ready first where needed (the frame calls this once per page):
+    on first start the demo one is built with a progress bar, and a warehouse built by an earlier
+    release gets this release's summary tables, rebuilt from its own tables."""
     data_dir = settings.get("data_dir")
     path = warehouse.current_path(data_dir)
     if path is not None and _is_current(path):

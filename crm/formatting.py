@@ -8,7 +8,6 @@ from __future__ import annotations
 import math
 
 import pandas as pd
-import streamlit as st
 
 from crm import settings
 
@@ -78,6 +77,7 @@ def format_change(column: str, current, previous) -> str | None:
 def column_config(frame) -> dict:
     """st.dataframe column settings: a readable heading and the suffix's format for each column;
     date columns without a suffix (month, week, ...) show as dates too."""
+    import streamlit as st  # here only: the scorecard and the command line format without Streamlit
     currency = settings.get("currency")
     formats = {
         "_count": lambda name: st.column_config.NumberColumn(name, format="localized"),

@@ -18,7 +18,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
-from crm import access, data, filters, settings
+from crm import access, data, filters, parameters, settings
 from crm.filters import LIST_FILTERS, PERIODS, Filters
 
 # (script path relative to dashboard.py, label, icon). Classic pages/ mode, auto nav hidden.
@@ -54,12 +54,12 @@ class Page:
     @property
     def values(self) -> dict:
         """Shared query parameters for the selected period and filters."""
-        return filters.query_values(self.start, self.end, self.filters)
+        return parameters.values(self.start, self.end, self.filters)
 
     @property
     def previous_values(self) -> dict:
         start, end = filters.previous_period(self.start, self.end, self.filters.compare)
-        return filters.query_values(start, end, self.filters)
+        return parameters.values(start, end, self.filters)
 
     def run(self, query_id: str, previous: bool = False, **overrides) -> pd.DataFrame:
         """Run a query file for this page's filters; overrides set other parameters, e.g. grain="week"."""
@@ -88,6 +88,7 @@ def frame(title: str, icon: str = ":material/monitoring:") -> Page:
     this_page = page_id(sys._getframe(1).f_code.co_filename)  # the page file that called frame()
     _report_errors_with_a_reference()
     scope = _signed_in_scope()
+    data.ensure_warehouse()
     info = data.info()
     as_of, data_start = info["as_of"], info["data_start_on"]
     state = _checked_state(as_of, data_start)
@@ -117,8 +118,9 @@ def _checked_state(as_of: dt.date, data_start: dt.date) -> Filters:
     checked, problems = filters.within_data(state, data_start, as_of)
     checked, unknown = filters.unknown_values(checked, data.filter_options())
     if checked != state:
+        from_the_url = st.session_state.get(filters.PROBLEMS_KEY, [])  # update() forgets them
         filters.update(**{name: getattr(checked, name) for name in ("period", "start", "end", *LIST_FILTERS)})
-        st.session_state[filters.PROBLEMS_KEY] = [*st.session_state.get(filters.PROBLEMS_KEY, []), *problems, *unknown]
+        st.session_state[filters.PROBLEMS_KEY] = [*from_the_url, *problems, *unknown]
     return checked
 
 

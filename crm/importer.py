@@ -32,6 +32,7 @@ import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
 
 from crm import demo, warehouse
+from crm.errors import CrmError
 
 ERRORS_PER_FILE = 20          # collected per file before giving up on it
 VALUES_PER_WARNING = 10       # distinct unknown values listed per column
@@ -99,7 +100,7 @@ class Problem:
         return f"{where}: {self.value!r} {self.message}" if self.value is not None else f"{where}: {self.message}"
 
 
-class ImportRefused(Exception):
+class ImportRefused(CrmError):
     """The files have errors; nothing was built and the current warehouse is unchanged."""
 
     def __init__(self, errors: list[Problem]):

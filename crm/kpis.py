@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from crm.filters import LIST_FILTERS
+from crm.periods import LIST_FILTERS
 
 
 @dataclass(frozen=True)

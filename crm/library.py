@@ -9,6 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from crm import catalog, charts, data, filters, ui, warehouse
+from crm.errors import CrmError
 from crm.frame import Page
 
 PAGE_FILE = "pages/7_Query_library.py"
@@ -60,7 +61,7 @@ def show_query(page: Page, entries: dict, query_id: str) -> None:
     try:
         with st.spinner("Running the query…"):
             result = data.execute(entry, values)
-    except (catalog.QueryFileError, warehouse.QueryError) as error:
+    except CrmError as error:
         ui.query_error(error)
         _show_sql(entry)
         return

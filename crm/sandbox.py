@@ -24,16 +24,17 @@ import pandas as pd
 import pyarrow as pa
 
 from crm import settings
+from crm.errors import CrmError
 
 log = logging.getLogger(__name__)
 KILL_GRACE_SECONDS = 5.0  # after the timeout, the worker gets this long to report its own interrupt
 
 
-class Refused(Exception):
+class Refused(CrmError):
     """The SQL check refused a query file (see crm.warehouse.statement_problem)."""
 
 
-class QueryFailed(Exception):
+class QueryFailed(CrmError):
     """A query failed in its worker or passed a limit; the message is for the user."""
 
 

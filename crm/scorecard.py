@@ -25,7 +25,8 @@ from pathlib import Path
 import pandas as pd
 
 from crm import settings
-from crm.filters import LIST_FILTERS
+from crm.errors import CrmError
+from crm.periods import LIST_FILTERS
 from crm.formatting import format_value
 from crm.kpis import months_of
 
@@ -44,7 +45,7 @@ TARGETS_QUERY = "targets_in_period"
 DEFINITION_FILE = "scorecard.toml"  # in the queries folder, beside the KPI queries
 
 
-class DefinitionError(Exception):
+class DefinitionError(CrmError):
     """The scorecard definition file is wrong; the message names the entry."""
 
 

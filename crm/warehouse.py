@@ -25,6 +25,7 @@ import pandas as pd
 import pyarrow as pa
 
 from crm import settings
+from crm.errors import CrmError
 
 SQL_DIR = Path(__file__).parent / "sql"
 POINTER_FILE = "current.txt"
@@ -42,7 +43,7 @@ BUILD_MEMORY_LIMIT = "2GB"
 READER_MEMORY_LIMIT = "768MB"
 
 
-class WarehouseError(Exception):
+class WarehouseError(CrmError):
     """A problem with the warehouse itself: missing, unreadable, or a failed build."""
 
 
@@ -235,7 +236,7 @@ class Result:
     seconds: float
 
 
-class QueryError(Exception):
+class QueryError(CrmError):
     """The database refused or failed a query, or it passed a limit; the message says which."""
 
 

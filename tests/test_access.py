@@ -64,7 +64,7 @@ def test_a_roles_file_with_an_unknown_role_is_refused(tmp_path):
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from crm import catalog, warehouse  # noqa: E402
-from crm.filters import default_values  # noqa: E402
+from crm.parameters import default_values  # noqa: E402
 
 PAGES = ["dashboard.py", *sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))]
 USERS = list(ROLES["users"])

@@ -2,7 +2,7 @@
 import duckdb
 import pytest
 
-from crm import catalog, warehouse
+from crm import catalog, parameters, warehouse
 from conftest import ROOT
 
 
@@ -114,10 +114,10 @@ def small_database():
 
 
 def test_parse_value_for_the_command_line():
-    assert catalog.parse_value("regions", "Iberia, DACH,") == ["Iberia", "DACH"]
-    assert str(catalog.parse_value("end_date", "2024-02-29")) == "2024-02-29"
+    assert parameters.parse("regions", "Iberia, DACH,") == ["Iberia", "DACH"]
+    assert str(parameters.parse("end_date", "2024-02-29")) == "2024-02-29"
     with pytest.raises(ValueError, match="not an ISO date"):
-        catalog.parse_value("start_date", "29/02/2024")
+        parameters.parse("start_date", "29/02/2024")
 
 
 def test_the_reader_is_locked_down(demo_warehouse):
@@ -155,3 +155,10 @@ def test_bind_each_runs_the_query_once_per_set_in_one_statement(tmp_path):
     assert first.values.tolist() == [["Iberia", 2, "$kept"], ["Nordics", 1, "$kept"]]
     assert second.values.tolist() == [["Nordics", 1, "$kept"]]
     assert third.empty and list(third.columns) == ["region", "orders_count", "note"]
+
+
+def test_the_analysts_guide_lists_every_shared_parameter_with_its_type():
+    import re
+    guide = (ROOT / "queries" / "README.md").read_text()
+    documented = dict(re.findall(r"^\| `\$(\w+)` \| ([A-Z\[\]]+) \|", guide, re.M))
+    assert documented == {p.name: p.sql_type for p in parameters.PARAMETERS.values()}

@@ -72,3 +72,25 @@ def test_settings_lists_environment_overrides(tmp_path):
     assert result.returncode == 0
     line = next(l for l in result.stdout.splitlines() if l.startswith("data_dir"))
     assert "CRM_DATA_DIR" in line and str(tmp_path) in line
+
+
+def test_query_runs_only_files_inside_the_queries_folder_and_checks_them_first(demo_warehouse, tmp_path):
+    outside = tmp_path / "outside.sql"
+    outside.write_text("-- title: Outside\nSELECT 1 AS one")
+    result = crm("query", "../" * 6 + str(outside.with_suffix("")).lstrip("/"), data_dir=demo_warehouse)
+    assert result.returncode == 1 and "is not a query id" in result.stderr
+    folder = tmp_path / "queries"
+    folder.mkdir()
+    (folder / "settings.sql").write_text("-- title: Settings\nSELECT current_setting('threads') AS n")
+    result = crm("query", "settings", data_dir=demo_warehouse, queries_dir=folder)
+    assert result.returncode == 1 and "current_setting(), which query files may not use" in result.stderr
+
+
+def test_check_stops_a_file_that_runs_too_long(demo_warehouse, tmp_path):
+    (tmp_path / "forever.sql").write_text("-- title: Forever\nWITH RECURSIVE t(n) AS (SELECT 1 UNION ALL "
+                                          "SELECT n + 1 FROM t) SELECT count(*) AS n_count FROM t")
+    (tmp_path / "quick.sql").write_text("-- title: Quick\nSELECT count(*) AS customers_count FROM customers")
+    result = crm("check", "--timeout", "2", data_dir=demo_warehouse, queries_dir=tmp_path)
+    assert result.returncode == 1
+    assert "ok     quick" in result.stdout
+    assert "BROKEN forever: forever.sql: failed to run: stopped" in result.stdout

@@ -49,8 +49,8 @@ async def tiles(url: str) -> list[str]:
         browser = await playwright.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
         page = await browser.new_page()
         await page.goto(url)
-        await page.locator("[data-testid='stMetricValue']").first.wait_for(timeout=120_000)
-        await page.wait_for_load_state("networkidle")
+        await page.wait_for_function("document.querySelectorAll('[data-testid=\"stMetricValue\"]').length >= 9 && "
+                                     "!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=180_000)
         values = await page.locator("[data-testid='stMetricValue']").all_inner_texts()
         await browser.close()
     return values

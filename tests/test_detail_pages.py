@@ -71,7 +71,7 @@ def test_several_channels_selected_ask_for_one(app_env):
 def test_a_segment_the_data_does_not_hold_asks_for_another(app_env):
     at = open_page("pages/6_Segment.py", {"segment": "Pensioners"})
     assert not at.exception, [e.value for e in at.exception]
-    assert any("segment=“Pensioners” is not in the data; it was left out" in w.value for w in at.warning)
+    assert any("segment=`Pensioners` is not in the data; it was left out" in w.value for w in at.warning)
     assert any("one segment to see its detail" in i.value for i in at.info)
     assert not at.metric
 

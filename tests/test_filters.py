@@ -3,7 +3,8 @@ import datetime as dt
 
 import pytest
 
-from crm.filters import Filters, last_complete_quarter, previous_period
+from crm import parameters
+from crm.periods import Filters, last_complete_quarter, previous_period
 
 D = dt.date
 
@@ -70,7 +71,7 @@ def test_compare_with_the_same_period_a_year_earlier():
 
 
 def test_query_values_are_the_shared_parameters():
-    values = Filters(segments=("Household",)).query_values(AS_OF, START)
+    values = parameters.for_view(Filters(segments=("Household",)), AS_OF, START)
     assert values == {"start_date": D(2025, 11, 1), "end_date": AS_OF, "regions": [],
                       "segments": ["Household"], "channels": [], "grain": "month", "margin_pct": 0.3}
 

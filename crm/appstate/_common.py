@@ -7,12 +7,14 @@ import json
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
+from crm.errors import CrmError
 
-class InvalidInput(ValueError):
+
+class InvalidInput(CrmError, ValueError):
     """A write was refused: the message says which field and why, in words a user can act on."""
 
 
-class Conflict(Exception):
+class Conflict(CrmError):
     """Someone else changed the row since it was read: reload and apply the change again."""
 
 

@@ -16,6 +16,7 @@ from alembic.config import Config
 from sqlalchemy.engine import Engine
 
 from crm import settings
+from crm.errors import CrmError
 
 SQLITE_FILE = "appstate.sqlite"
 SECRETS_SECTION = "appstate"  # [connections.appstate] in .streamlit/secrets.toml
@@ -25,7 +26,7 @@ _engines: dict[str, Engine] = {}
 _lock = threading.Lock()
 
 
-class StateError(Exception):
+class StateError(CrmError):
     """The app-state database cannot be reached or refused a write; the message says why."""
 
 
