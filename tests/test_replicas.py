@@ -130,9 +130,14 @@ def test_a_note_written_through_one_replica_is_seen_through_the_other(cluster, b
         page.close()
 
 
-def first_tile(browser, url: str) -> str:
+def first_tile(browser, url: str, expected: str | None = None) -> str:
+    """The first KPI tile's value on a fresh page; with `expected`, wait up to 30 s for it (a page
+    drawn while the previous run's elements are still on screen must not be read too early)."""
     page = open_page(browser, url)
-    value = page.locator("[data-testid='stMetricValue']").first.inner_text()
+    tile = page.locator("[data-testid='stMetricValue']").first
+    if expected is not None:
+        expect(tile).to_have_text(expected, timeout=30_000)
+    value = tile.inner_text()
     page.close()
     return value
 
@@ -141,8 +146,9 @@ def test_a_new_warehouse_build_is_seen_by_both_replicas(cluster, browser):
     from crm import demo
     first, second = cluster["replicas"]
     before = first_tile(browser, first)
-    assert first_tile(browser, second) == before
+    assert first_tile(browser, second, before) == before
     demo.build(cluster["data_dir"], customers=600, seed=8)  # a new version, swapped in by its pointer file
     after = first_tile(browser, first)
-    assert after != before and first_tile(browser, second) == after
-    assert first_tile(browser, cluster["proxy"]) == after
+    assert after != before
+    assert first_tile(browser, second, after) == after
+    assert first_tile(browser, cluster["proxy"], after) == after
