@@ -10,7 +10,7 @@ page = frame("Overview")
 with st.spinner("Computing KPIs…"):
     now = page.run("kpis").iloc[0]
     before = page.run("kpis", previous=True).iloc[0]
-    trend = kpis.series(data.run, page.values)
+    trend = kpis.per_month(data, "kpis", page.values, last=12)
 
 ui.kpi_tiles(page, kpis.HEADLINE, now, before, trend)
 
@@ -38,8 +38,8 @@ with right.container(border=True):
                f"{format_value('lost_count', now.lost_count)} = active at end "
                f"{format_value('active_end_count', now.active_end_count)}")
 
-by_segment = kpis.by_value(data.run, page.values, "segments", data.filter_options()["segments"])
-by_channel = kpis.by_value(data.run, page.values, "channels", data.filter_options()["channels"])
+by_segment = kpis.per_value(data, "kpis", page.values, "segments", data.filter_options()["segments"])
+by_channel = kpis.per_value(data, "kpis", page.values, "channels", data.filter_options()["channels"])
 left, right = st.columns(2)
 with left.container(border=True):
     st.subheader("Revenue by segment")

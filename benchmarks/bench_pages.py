@@ -34,6 +34,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pandas as pd
 
@@ -202,9 +203,9 @@ def overview_with_queries(con, values: dict, options: dict) -> dict:
     start, end = previous_period(values["start_date"], values["end_date"])
     return {"now": run("kpis", values).iloc[0].to_dict(),
             "before": run("kpis", {**values, "start_date": start, "end_date": end}).iloc[0].to_dict(),
-            "trend": kpis.series(run, values),
-            "segments": kpis.by_value(run, values, "segments", options["segments"]),
-            "channels": kpis.by_value(run, values, "channels", options["channels"]),
+            "trend": kpis.per_month(SimpleNamespace(run=run), "kpis", values, last=12),
+            "segments": kpis.per_value(SimpleNamespace(run=run), "kpis", values, "segments", options["segments"]),
+            "channels": kpis.per_value(SimpleNamespace(run=run), "kpis", values, "channels", options["channels"]),
             "movements": run("movements_monthly", values),
             "revenue": run("revenue_monthly", values)}
 

@@ -4,8 +4,10 @@ Roles live in one readable file (.streamlit/roles.toml, the `roles_file` setting
 [auth] section in Streamlit's secrets users sign in (st.login, OpenID Connect) and are matched
 by e-mail and groups; without it the app runs in a visible demo mode where "view as" picks a
 user from the roles file. Everything is enforced on the server: the region parameter of every
-query is clamped to the user's regions (crm.data calls `clamp`), pages a role may not open are
-neither listed nor rendered, and personal columns are masked in tables and downloads.
+query is clamped to the user's regions (crm.data calls `clamp`, and drops any row of another
+region), pages a role may not open are neither listed nor rendered, and personal data is not in
+the warehouse at all: crm.data joins names and e-mails from the identities file only for roles
+with `personal_data` (see crm/sql/schema.sql).
 """
 from __future__ import annotations
 
@@ -22,8 +24,6 @@ from crm import settings
 from crm.appstate import log as appstate_log
 from crm.errors import CrmError
 
-PERSONAL_COLUMNS = ("name", "email", "customer_name", "parent_name")
-MASK = "•••"
 VIEW_AS_KEY = "crm_view_as"
 _logger = logging.getLogger(__name__)
 
@@ -58,13 +58,10 @@ class Scope:
         return [r for r in selected if r in self.regions] or list(self.regions)
 
     def clamp(self, values: dict) -> dict:
-        """Parameter values this user may query with: regions clamped, and no searching by
-        personal data (a query's `search_names`) for roles that may not see it."""
+        """Parameter values this user may query with: regions clamped."""
         clamped = dict(values)
         if "regions" in values:
             clamped["regions"] = self.clamp_regions(values["regions"])
-        if not self.personal_data:
-            clamped["search_names"] = False
         return clamped
 
     @property
@@ -108,22 +105,6 @@ def scope_for(roles: dict, email: str | None, groups=()) -> Scope | None:
     return Scope(user=email or "", role=entry["role"], role_label=role.get("label", entry["role"]),
                  pages=pages, regions=regions, personal_data=bool(role.get("personal_data", False)),
                  rights=frozenset(role.get("rights", ())), owns=tuple(entry.get("owns", ())))
-
-
-def mask_personal(frame: pd.DataFrame, scope: Scope) -> pd.DataFrame:
-    """Personal columns replaced by a mask for roles without the right to see them."""
-    hidden = [c for c in frame.columns if c in PERSONAL_COLUMNS]
-    if scope.personal_data or not hidden:
-        return frame
-    return frame.assign(**{c: MASK for c in hidden})
-
-
-def for_download(frame: pd.DataFrame, scope: Scope) -> pd.DataFrame:
-    """What a list download may hold: masked, and without customers who did not consent."""
-    frame = mask_personal(frame, scope)
-    if "consent" in frame.columns:
-        frame = frame[frame["consent"].fillna(False).astype(bool)]
-    return frame
 
 
 # --- the current session ----------------------------------------------------------------------

@@ -240,6 +240,12 @@ def load(root: Path | None = None) -> dict[str, Query | QueryFileError]:
     return found
 
 
+def exists(query_id: str, root: Path | None = None) -> bool:
+    """Whether a query file with this id is in the folder (broken or not)."""
+    return _QUERY_ID.fullmatch(query_id) is not None and any(
+        Path(root or settings.get("queries_dir")).rglob(f"{query_id}.sql"))
+
+
 def get(query_id: str, root: Path | None = None) -> Query:
     """One query by id; raises QueryFileError if it is missing or broken."""
     root = Path(root or settings.get("queries_dir"))

@@ -1,6 +1,7 @@
 """The Customers page: the list of customers behind the current filters and, with ?customer=ID,
-one customer's profile. Paging, sorting and search run in SQL (queries/customers/); names and
-e-mails are masked, and customers without consent left out of downloads, by crm.ui.table."""
+one customer's profile. Paging, sorting and search run in SQL (queries/customers/), which sees
+customer ids only; crm.data joins names and e-mails for users with the personal-data right (and
+finds ids by name for their searches). Customers without consent are left out of downloads."""
 from __future__ import annotations
 
 import math
@@ -8,10 +9,9 @@ import math
 import pandas as pd
 import streamlit as st
 
-from crm import access, charts, filters, ui
+from crm import access, charts, data, filters, ui
 from crm.formatting import format_value
 from crm.frame import Page
-from crm.kpis import Kpi
 
 PAGE_SIZE = 50
 ALL_ROWS = 10**9  # page_size for the whole list (the CSV download)
@@ -23,19 +23,7 @@ PAGE_KEY, SEARCH_KEY, SORT_KEY = "customers_page_number", "customers_search", "c
 FLAG = "⚑ linked value"
 FLAG_HELP = ("⚑ linked value: the customer's own lifetime revenue is in the bottom 50 % of all customers, but "
              "the value of their household / parent group is in the top 20 %. Treat them as part of that group.")
-PROFILE_KPIS = [
-    Kpi("lifetime_revenue_amount", "Lifetime revenue",
-        "All the customer's orders up to the end of the period.", query="customer_profile"),
-    Kpi("orders_count", "Orders", "All the customer's orders up to the end of the period.", query="customer_profile"),
-    Kpi("linked_value_amount", "Linked value",
-        "Lifetime revenue of the customer's household / parent group: the customer, its parent and the "
-        "parent's other children (or its own children).", query="customer_links"),
-    Kpi("spells_count", "Active spells",
-        "Spells started by the end of the period: the first on acquisition, one more per win-back.",
-        query="customer_profile"),
-    Kpi("active_days_count", "Days active", "Days in active spells up to the end of the period.",
-        query="customer_profile"),
-]
+PROFILE_KPIS = ["lifetime_revenue", "orders", "linked_value", "active_spells", "days_active"]
 
 
 def show(page: Page) -> None:
@@ -57,8 +45,10 @@ def show_list(page: Page) -> None:
         "Search", key=SEARCH_KEY, on_change=_first_page, icon=":material/search:",
         placeholder="Customer id, city" + (", name or e-mail" if scope.personal_data else ""))
     sort_by = sort_col.selectbox("Sort by", list(SORTS), format_func=SORTS.get, key=SORT_KEY, on_change=_first_page)
+    # Names live apart from the warehouse: ids found by name or e-mail (only with the right) go to the query.
+    found = data.find_customers(search)
     query = {"page_size": PAGE_SIZE, "sort_by": sort_by, "search": search.strip() or "*",
-             "search_names": scope.personal_data}  # no search by name where names are masked
+             "found_ids": "\n".join(found) or "*"}
 
     number = st.session_state.get(PAGE_KEY, 1)
     rows = page.run("customer_list", page=number, **query)
@@ -98,16 +88,16 @@ def _whole_list_download(page: Page, query: dict, total: int) -> None:
     if not st.button(f"Prepare a CSV of all {total:,} customers", icon=":material/download:", key="prepare_all"):
         return
     everyone = page.run("customer_list", **{**query, "page": 1, "page_size": ALL_ROWS}).drop(columns="total_count")
-    download = access.for_download(everyone, access.current())
+    download = data.for_download(everyone)
     left_out = len(everyone) - len(download)
     st.download_button(f"Download {len(download):,} customers (CSV)" + (f"; {left_out:,} without consent left out"
                                                                          if left_out else ""),
-                       download.to_csv(index=False).encode("utf-8"), file_name="customers.csv", mime="text/csv",
+                       ui.csv_bytes(download), file_name="customers.csv", mime="text/csv",
                        key="download_all_customers", icon=":material/download:", on_click="ignore")
 
 
 def profile_picker(page: Page, customer_ids: list[str], *, key: str) -> None:
-    """Open one of these customers' profile (ids only: names may be masked)."""
+    """Open one of these customers' profile (by id: names are joined only for some roles)."""
     if not customer_ids:
         return
     choice, link = st.columns([2, 3], vertical_alignment="bottom")
@@ -126,17 +116,20 @@ def show_profile(page: Page, customer_id: str) -> None:
         ui.empty(f"No customer {filters.plain(customer_id)} in the regions you can see (with the current region "
                  "filter).")
         return
-    me = access.mask_personal(profile, access.current()).iloc[0]
+    me = profile.iloc[0]  # name and e-mail only for users with the personal-data right (crm.data)
     links = page.run("customer_links", customer=customer_id)
     mine = links[links["customer_id"] == customer_id].iloc[0]
 
-    st.subheader(f"{me['name'] or customer_id} · {customer_id}")
+    # Imported values (a name such as "[x](http://...)") are shown as text, never as Markdown.
+    me = me.map(lambda v: filters.plain(v) if isinstance(v, str) else v)
+    name, email = me.get("name"), me.get("email")
+    st.subheader(f"{name} · {me['customer_id']}" if isinstance(name, str) and name else me["customer_id"])
     st.caption(" · ".join(str(part) for part in [
         me["status"], me["segment"], f"{me['region']} ({me['city'] or me['country']}, {me['country']})",
         f"acquired through {me['channel']} on {me['acquired_on']:%d %b %Y}",
         f"lost on {me['lost_on']:%d %b %Y} ({me['loss_reason'] or 'no reason recorded'})" if pd.notna(me["lost_on"])
         else None,
-        f"e-mail {me['email']}" if me["email"] else None,
+        f"e-mail {email}" if isinstance(email, str) and email else None,
         "consent given" if me["consent"] else "⚠ no consent: do not contact or profile",
     ] if part))
     ui.kpi_tiles(page, PROFILE_KPIS, pd.concat([profile.iloc[0], mine[["linked_value_amount"]]]))

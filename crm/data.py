@@ -6,6 +6,7 @@ key, so nobody sees stale numbers. A failure is never cached: st.cache_data keep
 """
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from pathlib import Path
@@ -16,6 +17,7 @@ import streamlit as st
 from crm import access, catalog, demo, sandbox, settings, warehouse
 
 _build_lock = threading.Lock()
+_cleaned: set[str] = set()
 
 
 def warehouse_path() -> Path:
@@ -32,6 +34,9 @@ def ensure_warehouse() -> Path:
     on first start the demo one is built with a progress bar, and a warehouse built by an earlier
     release gets this release's summary tables, rebuilt from its own tables."""
     data_dir = settings.get("data_dir")
+    if str(data_dir) not in _cleaned:  # once per start: what killed builds left behind
+        _cleaned.add(str(data_dir))
+        warehouse.clean_debris(data_dir)
     path = warehouse.current_path(data_dir)
     if path is not None and _is_current(path):
         return path.resolve()
@@ -103,7 +108,9 @@ def execute(query: catalog.Query, values: dict) -> warehouse.Result:
     another's. Raises catalog.QueryFileError for a file the SQL check refuses, QueryError when the
     database fails it or it passes a limit.
     """
-    return _checked(query, lambda: _run(str(warehouse_path()), query.sql, query.bind(_scope().clamp(values))))
+    scope = _scope()
+    result = _checked(query, lambda: _run(str(warehouse_path()), query.sql, query.bind(scope.clamp(values))))
+    return dataclasses.replace(result, frame=for_scope(result.frame, scope))
 
 
 def _checked(query: catalog.Query, work):
@@ -135,7 +142,7 @@ def run_each(query_id: str, value_sets: list[dict]) -> list[pd.DataFrame]:
     scope = _scope()
     sql, params = query.bind_each([scope.clamp(values) for values in value_sets])
     result = _checked(query, lambda: _run(str(warehouse_path()), sql, params))
-    return catalog.split_sets(result.frame, len(value_sets))
+    return catalog.split_sets(for_scope(result.frame, scope), len(value_sets))
 
 
 _parsed_files: dict[tuple[Path, str], tuple[Path, int, catalog.Query]] = {}
@@ -172,5 +179,58 @@ def _options(path: str) -> dict[str, list[str]]:
 
 
 def filter_options() -> dict[str, list[str]]:
-    """The values each list filter can take: {'regions': [...], 'segments': [...], 'channels': [...]}."""
+    """The values each list filter can take in the data: {'regions': [...], 'segments': [...], 'channels': [...]}."""
     return _options(str(warehouse_path()))
+
+
+def breakdown_regions(selected) -> list[str]:
+    """The regions a per-region breakdown may show: the selected ones the user may see, or with
+    none selected every region they may see; never another region's name on their numbers."""
+    scope = access.current()
+    if scope is not None and scope.regions is not None:
+        return scope.clamp_regions(selected)
+    return list(selected) or filter_options().get("regions", [])
+
+
+# --- what a user may receive: their regions' rows; personal data only with the right ----------
+
+def for_scope(frame: pd.DataFrame, scope: access.Scope) -> pd.DataFrame:
+    """A query's result as this user may receive it. Every query passes here (execute, run_each):
+    rows of other regions are dropped (whatever the query file did with $regions), and names and
+    e-mails are joined to customer ids, from the identities file, only for the personal-data right."""
+    if scope.regions is not None and "region" in frame.columns:
+        frame = frame[frame["region"].isna() | frame["region"].isin(scope.regions)].reset_index(drop=True)
+    return with_identities(frame, scope)
+
+
+def with_identities(frame: pd.DataFrame, scope: access.Scope) -> pd.DataFrame:
+    """The frame with the personal columns right after customer_id: for scopes with the personal-data
+    right only; everyone else gets the frame as it is (the warehouse holds no personal data)."""
+    if not scope.personal_data or "customer_id" not in frame.columns or frame.empty:
+        return frame
+    people = warehouse.read_identities(warehouse_path(), frame["customer_id"].dropna().unique().tolist())
+    added = [c for c in warehouse.personal_columns()["customers"] if c not in frame.columns]
+    joined = frame.merge(people[["customer_id", *added]], on="customer_id", how="left")
+    at = list(frame.columns).index("customer_id") + 1
+    order = [*frame.columns[:at], *added, *frame.columns[at:]]
+    return joined[order]
+
+
+def find_customers(text: str) -> list[str]:
+    """Ids of the customers whose name or e-mail holds the text; [] for users without the
+    personal-data right (they cannot search by it)."""
+    scope = access.current()
+    if scope is None or not scope.personal_data or not text.strip():
+        return []
+    return warehouse.find_identities(warehouse_path(), text)
+
+
+def for_download(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows a CSV download may hold: never a customer without consent, by the frame's consent
+    column or, where it has none, by looking its customer ids up."""
+    if "consent" in frame.columns:
+        return frame[frame["consent"].fillna(False).astype(bool)]
+    if "customer_id" in frame.columns and not frame.empty:
+        agreed = warehouse.consenting(warehouse_path(), frame["customer_id"].dropna().unique().tolist())
+        return frame[frame["customer_id"].isin(agreed)]
+    return frame

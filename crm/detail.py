@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from crm import charts, customers, data, filters, kpis, ui
+from crm import charts, customers, data, filters, kpis, metrics, ui
 from crm.formatting import format_value
 from crm.frame import Page
 
@@ -37,12 +37,12 @@ def show(page: Page, field: str) -> None:
         now = page.run("kpis").iloc[0]
         before = page.run("kpis", previous=True).iloc[0]
         whole_now = data.run("kpis", whole).iloc[0]
-        trend = kpis.series(data.run, page.values)
-        whole_trend = kpis.series(data.run, whole)
+        trend = kpis.per_month(data, "kpis", page.values, last=12)
+        whole_trend = kpis.per_month(data, "kpis", whole, last=12)
 
     st.subheader(f"{value} next to {whole_label.lower()}")
     ui.kpi_tiles(page, kpis.HEADLINE, now, before, trend)
-    ui.table(comparison(kpis.HEADLINE, now, whole_now, field, value, whole_label), file_name=f"{field}_{value}_kpis",
+    ui.table(comparison(metrics.some(kpis.HEADLINE), now, whole_now, field, value, whole_label), file_name=f"{field}_{value}_kpis",
              key=f"{field}_comparison")
     st.caption(f"{whole_label} = the same period and other filters without the {field} filter. Share = {value} / "
                f"{whole_label.lower()}; index = {value}'s rate or value per customer / that of {whole_label.lower()} x 100."
@@ -110,7 +110,7 @@ def trend_frame(trend: pd.DataFrame, whole_trend: pd.DataFrame, column: str, val
 
 
 def _trends(trend, whole_trend, field: str, value: str, whole_label: str) -> None:
-    labels = {k.column: k.label for k in kpis.HEADLINE}
+    labels = {k.column: k.label for k in metrics.some(kpis.HEADLINE)}
     with st.container(border=True):
         st.subheader("Trends against the whole")
         column = st.selectbox("Measure", list(TREND_KPIS), format_func=labels.get, key=f"detail_trend_{field}")
@@ -153,7 +153,7 @@ def _top_customers(page: Page, field: str, value: str) -> None:
 
 def _complaints_and_mix(page: Page, field: str, value: str) -> None:
     other = OTHER_FIELD[field]
-    mix = kpis.by_value(data.run, page.values, PLURAL[other], data.filter_options().get(PLURAL[other], []))
+    mix = kpis.per_value(data, "kpis", page.values, PLURAL[other], data.filter_options().get(PLURAL[other], []))
     left, middle, right = st.columns(3)
     with left.container(border=True):
         st.subheader("Complaints by category")

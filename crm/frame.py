@@ -20,24 +20,8 @@ from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_r
 
 from crm import access, data, filters, parameters, settings
 from crm.filters import LIST_FILTERS, PERIODS, Filters
+from crm.site import PAGES, page_id  # noqa: F401 - pages and tests read them here too
 
-# (script path relative to dashboard.py, label, icon). Classic pages/ mode, auto nav hidden.
-PAGES = [
-    ("dashboard.py", "Overview", ":material/dashboard:"),
-    ("pages/1_Acquisition_and_loss.py", "Acquisition & loss", ":material/swap_vert:"),
-    ("pages/2_Lifecycle.py", "Lifecycle", ":material/autorenew:"),
-    ("pages/3_Channels.py", "Channels", ":material/hub:"),
-    ("pages/4_Scorecard.py", "Scorecard", ":material/target:"),
-    ("pages/4_Assessment.py", "Assessment", ":material/fact_check:"),
-    ("pages/5_Service_quality.py", "Service quality", ":material/support_agent:"),
-    ("pages/6_Segment.py", "Segment detail", ":material/pie_chart:"),
-    ("pages/6_Channel.py", "Channel detail", ":material/call_split:"),
-    ("pages/6_Customers.py", "Customers", ":material/groups:"),
-    ("pages/7_Query_library.py", "Query library", ":material/library_books:"),
-    ("pages/8_Data.py", "Data", ":material/database:"),
-    ("pages/8_Access_log.py", "Access log", ":material/policy:"),
-    ("pages/9_Definitions.py", "Definitions", ":material/menu_book:"),
-]
 log = logging.getLogger(__name__)
 SECTION_PARAM = "tab"  # URL parameter naming the open tab of a page with sections
 FILTER_LABELS = {"regions": "Regions", "segments": "Segments", "channels": "Channels"}
@@ -74,12 +58,6 @@ class Page:
             if tab.open:
                 with tab:
                     draw()
-
-
-def page_id(path: str) -> str:
-    """A page's id in the roles file: its file name without the order prefix (dashboard.py = overview)."""
-    stem = Path(path).stem
-    return "overview" if stem == "dashboard" else stem.split("_", 1)[-1].lower() if stem[0].isdigit() else stem.lower()
 
 
 def frame(title: str, icon: str = ":material/monitoring:") -> Page:

@@ -8,7 +8,7 @@ surrounding spaces; unknown columns are ignored and reported.
 Everything is read and checked BEFORE the build, so a refused import never touches the
 warehouse being served; a good one goes through `warehouse.build`, which swaps the pointer
 only at the end. Errors name file, row, column and value and refuse the whole import;
-warnings (unknown channels, future dates, defaults applied, ignored columns) are stored with
+warnings (unknown channels, future dates, negative amounts, defaults applied, ignored columns) are stored with
 the build in the `import_log` table, which the Data page shows.
 
 Rows are numbered as a spreadsheet shows them: in a CSV file the header is row 1, so the
@@ -44,7 +44,15 @@ DERIVED = {"customers": {"acquired_on"}}   # blank = the customer's first order
 IDS = {"customers": "customer_id", "leads": "lead_id", "orders": "order_id", "interactions": "interaction_id",
        "complaints": "complaint_id", "surveys": "survey_id", "staff": "employee_id"}
 RANGES = {("surveys", "nps_score"): (0, 10), ("surveys", "csat_score"): (1, 5)}
+# Below zero is possible but worth a look: imported as it is, with a warning in import_log. An order
+# of a negative amount is usually a refund or credit note, and refusing it would drop real money
+# from revenue; a negative cost or course hours is more likely an export error.
+NOT_NEGATIVE = {("orders", "amount"): "is negative: a refund or credit note? imported as it is; it lowers revenue",
+                ("channel_costs", "acquisition_cost"): "is negative; imported as it is",
+                ("channel_costs", "service_cost"): "is negative; imported as it is",
+                ("training", "hours"): "is negative; imported as it is"}
 TRUE, FALSE = ("true", "t", "yes", "y", "1"), ("false", "f", "no", "n", "0")
+PERSONAL = {column for columns in warehouse.personal_columns().values() for column in columns}
 
 Say = Callable[[str], None]
 
@@ -123,6 +131,8 @@ class Problems:
         self.errors.append(Problem(file, message, row, column, None if value is None else str(value)))
 
     def warn(self, file: str, message: str, row=None, column=None, value=None) -> None:
+        if column in PERSONAL:  # warnings go into the warehouse, which holds no personal data
+            value = None
         self.warnings.append(Problem(file, message, row, column, None if value is None else str(value)))
 
     def full(self, file: str) -> bool:
@@ -281,15 +291,36 @@ def _report_not_utf8(path: Path, delimiter: str, names: list[str], problems: Pro
 
 def _read_parquet(path: Path, table: str, problems: Problems) -> Source | None:
     try:
-        names = pq.read_schema(path).names
-    except (pa.ArrowInvalid, OSError) as error:
+        schema = pq.read_schema(path)
+    except (pa.ArrowException, OSError) as error:
         problems.error(path.name, f"cannot be read as Parquet: {error}")
         return None
-    matched = _match_columns(path.name, names, table, problems)
+    matched = _match_columns(path.name, schema.names, table, problems)
     if matched is None:
         return None
-    data = pq.read_table(path, columns=list(matched.values()))
+    unsupported = [(name, raw) for name, raw in matched.items() if not _importable(schema.field(raw).type)]
+    for name, raw in unsupported:
+        problems.error(path.name, f"has type {schema.field(raw).type}, which cannot be imported: save it as a "
+                                  f"plain {contract()[table][name].sql_type.lower()} column (no lists, structs or "
+                                  "maps)", column=name)
+    if unsupported:
+        return None
+    try:
+        data = pq.read_table(path, columns=list(matched.values()))
+    except (pa.ArrowException, OSError) as error:
+        problems.error(path.name, f"cannot be read as Parquet: {error}")
+        return None
     return Source(path.name, 1, {name: data.column(raw) for name, raw in matched.items()}, data.num_rows)
+
+
+def _importable(kind: pa.DataType) -> bool:
+    """A Parquet column type the importer can turn into a contract column: flat text, numbers,
+    true/false, dates and times (dictionary-encoded ones too); never lists, structs, maps, binary."""
+    if pa.types.is_dictionary(kind):
+        kind = kind.value_type
+    return any(check(kind) for check in (pa.types.is_string, pa.types.is_large_string, pa.types.is_integer,
+                                         pa.types.is_floating, pa.types.is_decimal, pa.types.is_boolean,
+                                         pa.types.is_date, pa.types.is_timestamp, pa.types.is_null))
 
 
 # --- converting and checking one table ----------------------------------------------------------
@@ -408,6 +439,9 @@ def check_table(source: Source, table: str, data: pa.Table, problems: Problems, 
             for index in _positions(outside)[:ERRORS_PER_FILE + 1]:
                 problems.error(source.file, f"is outside {low}..{high}", row=source.row(index), column=name,
                                value=data[name][index].as_py())
+    for (negative_table, name), message in NOT_NEGATIVE.items():
+        if negative_table == table and name in data.column_names:
+            _warn_negative(source, name, data[name], message, problems)
     if "channel" in data.column_names:
         _warn_unknown_channels(source, data["channel"], problems)
     for name, column in contract()[table].items():  # targets are plans: their dates may lie ahead
@@ -432,6 +466,16 @@ def _check_unique(source: Source, name: str, ids: pa.ChunkedArray, problems: Pro
                 return
         else:
             first_seen[value] = index
+
+
+def _warn_negative(source: Source, name: str, values: pa.ChunkedArray, message: str, problems: Problems) -> None:
+    """One warning per row below zero (up to VALUES_PER_WARNING), then one for the rest."""
+    negative = _positions(pc.less(values, 0))
+    for index in negative[:VALUES_PER_WARNING]:
+        problems.warn(source.file, message, row=source.row(index), column=name, value=values[int(index)].as_py())
+    if len(negative) > VALUES_PER_WARNING:
+        problems.warn(source.file, f"is negative on {len(negative) - VALUES_PER_WARNING:,} more row(s), not listed",
+                      column=name)
 
 
 def _warn_unknown_channels(source: Source, channels: pa.ChunkedArray, problems: Problems) -> None:

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from crm import catalog, charts, data, filters, ui, warehouse
+from crm import catalog, charts, data, filters, site, ui
 from crm.errors import CrmError
 from crm.frame import Page
 
-PAGE_FILE = "pages/7_Query_library.py"
+PAGE_FILE = site.path("query_library")
 
 
 def matches(entry, text: str) -> bool:

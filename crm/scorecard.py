@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from crm import settings
+from crm import metrics, settings
 from crm.errors import CrmError
 from crm.periods import LIST_FILTERS
 from crm.formatting import format_value
@@ -137,13 +137,16 @@ def _perspective(entry: dict) -> Perspective:
 
 def _objective(entry: dict, perspective: str) -> Objective:
     oid = _required(entry, "id", f"an objective of {perspective}")
-    kpis = tuple(_kpi(k, oid, perspective) for k in entry.get("kpi", []))
+    listed = [{"id": metric_id, "metric": metric_id} for metric_id in entry.get("metrics", [])]  # the short form
+    kpis = tuple(_kpi(k, oid, perspective) for k in [*entry.get("kpi", []), *listed])
     return Objective(oid, entry.get("name", oid), perspective, tuple(entry.get("supports", [])), kpis)
 
 
 def _kpi(entry: dict, objective: str, perspective: str) -> Kpi:
     kid = _required(entry, "id", f"a KPI of {objective}")
     where = f"KPI {kid}"
+    if "metric" in entry:  # the metric's declaration (queries/metrics.toml), then what the entry overrides
+        entry = {**_metric_fields(metrics.get(entry["metric"])), **entry}
     direction = entry.get("direction", "higher")
     if direction not in DIRECTIONS:
         raise DefinitionError(f"{where}: direction must be one of {', '.join(DIRECTIONS)}, not {direction!r}")
@@ -160,6 +163,13 @@ def _kpi(entry: dict, objective: str, perspective: str) -> Kpi:
                objective=objective, perspective=perspective, target=entry.get("target", kid),
                target_scale=scale, volume=bool(entry.get("volume", False)), weight=_weight(entry, where),
                owner=entry.get("owner", ""), page=entry.get("page", ""), definition=entry.get("definition", ""))
+
+
+def _metric_fields(metric: metrics.Metric) -> dict:
+    fields = {"label": metric.label, "query": metric.query, "column": metric.column, "direction": metric.better,
+              "definition": metric.definition, "target": metric.target, "target_scale": metric.target_scale,
+              "volume": metric.volume}
+    return fields | ({"goal": metric.goal, "red_flag": metric.red_flag} if metric.goal is not None else {})
 
 
 def _required(entry: dict, key: str, where: str) -> str:
@@ -331,21 +341,6 @@ def month_values(values: dict, last: int | None = None) -> list[dict]:
 def trend(months: list[dict], found: list[dict]) -> pd.DataFrame:
     """KPI values per month as a frame with a `month` column (the first day of each month's window)."""
     return pd.DataFrame([{"month": m["start_date"], **values} for m, values in zip(months, found)])
-
-
-def series(run_each, query_id: str, values: dict, last: int | None = None) -> pd.DataFrame:
-    """A one-row query for each calendar month of the period (the last `last` of them, or all), in
-    one statement: the same definitions month by month. One row per month, with a `month` column."""
-    months = month_values(values, last)
-    return trend(months, [frame.iloc[0].to_dict() for frame in run_each(query_id, months)])
-
-
-def by_value(run_each, query_id: str, values: dict, filter_name: str, options: list[str]) -> pd.DataFrame:
-    """A one-row query for each value of a list filter (within the current selection), in one statement."""
-    field = LIST_FILTERS[filter_name]
-    chosen = values[filter_name] or options
-    frames = run_each(query_id, [{**values, filter_name: [value]} for value in chosen])
-    return pd.DataFrame([{field: value, **frame.iloc[0].to_dict()} for value, frame in zip(chosen, frames)])
 
 
 def report(run_each, card: Scorecard, values: dict, previous_values: dict, last: int = 12) -> dict:

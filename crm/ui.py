@@ -8,17 +8,19 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from crm import access, catalog, filters, settings
+from crm import access, catalog, data, filters, kpis, metrics, settings, site
 from crm.formatting import column_config, format_change, format_value
 
 
-CUSTOMERS_PAGE = "pages/6_Customers.py"
+CUSTOMERS_PAGE = site.path("customers")
 
 
-def kpi_tiles(page, kpis, now: pd.Series, before: pd.Series | None = None, trend: pd.DataFrame | None = None,
-              per_row: int = 5) -> None:
-    """One bordered tile per KPI: value, change against `before`, sparkline of `trend`, definition on
-    hover, and an "Explain" popover (definition, query file and SQL, as-of date, customers behind it)."""
+def kpi_tiles(page, metric_ids: list[str], now: pd.Series, before: pd.Series | None = None,
+              trend: pd.DataFrame | None = None, per_row: int = 5) -> None:
+    """One bordered tile per metric (ids of queries/metrics.toml): value, change against `before`,
+    sparkline of `trend`, definition on hover, and an "Explain" popover (definition, query file and
+    SQL, as-of date, customers behind it)."""
+    kpis = metrics.some(metric_ids)
     for start in range(0, len(kpis), per_row):
         for column, kpi in zip(st.columns(per_row), kpis[start:start + per_row]):
             previous = before[kpi.column] if before is not None else None
@@ -33,6 +35,25 @@ def kpi_tiles(page, kpis, now: pd.Series, before: pd.Series | None = None, trend
                     chart_data=None if trend is None else trend[kpi.column].astype(float).dropna().tolist(),
                 )
                 _explain(page, kpi)
+
+
+def metric_tiles(page, metric_ids: list[str], per_row: int = 5, sparklines: bool = True) -> None:
+    """Tiles for these metrics, their values fetched here: for each query file they come from, the
+    period and the comparison period in one statement, and (sparklines) the last 12 months from the
+    file's `<query>_monthly` companion where there is one, else the same file month by month."""
+    now, before, trend = {}, {}, []
+    for query_id in dict.fromkeys(m.query for m in metrics.some(metric_ids)):
+        current, previous = data.run_each(query_id, [page.values, page.previous_values])
+        now.update(current.iloc[0].to_dict() if len(current) else {})
+        before.update(previous.iloc[0].to_dict() if len(previous) else {})
+        if sparklines:
+            trend.append(_monthly(page, query_id))
+    kpi_tiles(page, metric_ids, pd.Series(now, dtype=object), pd.Series(before, dtype=object),
+              pd.concat(trend, axis=1) if trend else None, per_row)
+
+
+def _monthly(page, query_id: str) -> pd.DataFrame:
+    return kpis.per_month(data, query_id, page.values, last=12).drop(columns="month")
 
 
 def _explain(page, kpi) -> None:
@@ -74,20 +95,40 @@ alt.theme.enable("none")
 
 def table(frame: pd.DataFrame, *, file_name: str, key: str, height: int | str = "auto") -> None:
     """A table formatted by column suffix, with readable headings and a CSV download of all its rows.
-    Only the first `display_rows` rows are drawn on screen."""
-    scope = access.current()
+    Only the first `display_rows` rows are drawn on screen. The frame comes from crm.data, which
+    joined names and e-mails only for users with the personal-data right."""
     limit = settings.get("display_rows")
-    shown = access.mask_personal(frame.head(limit), scope)
+    shown = frame.head(limit)
     if "consent" in shown.columns:  # mark customers who did not agree to be profiled
         shown = shown.assign(consent=shown["consent"].map({True: "yes", False: "⚠ no"}).fillna("⚠ unknown"))
     st.dataframe(shown, hide_index=True, width="stretch", height=height, column_config=column_config(shown))
     if len(frame) > limit:
         st.caption(f"Showing the first {limit:,} of {len(frame):,} rows; the CSV download has them all.")
-    download = access.for_download(frame, scope)
+    download = data.for_download(frame)
     note = f" ({len(frame) - len(download):,} without consent left out)" if len(download) < len(frame) else ""
-    st.download_button(f"Download CSV{note}", download.to_csv(index=False).encode("utf-8"),
-                       file_name=f"{file_name}.csv", mime="text/csv", key=f"download_{key}",
-                       icon=":material/download:", on_click="ignore")
+    st.download_button(f"Download CSV{note}", csv_bytes(download), file_name=f"{file_name}.csv", mime="text/csv",
+                       key=f"download_{key}", icon=":material/download:", on_click="ignore")
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """Every CSV download's bytes: text cells that a spreadsheet would run as a formula get a leading
+    apostrophe (shown as text); number columns stay numbers."""
+    safe = frame.copy()
+    for column in safe.columns:
+        if not pd.api.types.is_numeric_dtype(safe[column]) and not pd.api.types.is_datetime64_any_dtype(safe[column]):
+            safe[column] = safe[column].map(_neutralised)
+    safe.columns = [_neutralised(str(c)) for c in safe.columns]  # an analyst's alias is a cell too
+    # CRLF rows, as RFC 4180 says: the writer then quotes any cell holding a CR or LF, which a bare
+    # "\n" terminator would leave unquoted (a CR inside a cell would split the row).
+    return safe.to_csv(index=False, lineterminator="\r\n").encode("utf-8")
+
+
+def _neutralised(value):
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
 
 
 def empty(message: str) -> None:

@@ -8,6 +8,7 @@ access, configuration locked) and every query runs on its own cursor.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -23,9 +24,15 @@ from typing import Callable, Iterable
 import duckdb
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from crm import settings
 from crm.errors import CrmError
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None
 
 SQL_DIR = Path(__file__).parent / "sql"
 POINTER_FILE = "current.txt"
@@ -47,99 +54,198 @@ class WarehouseError(CrmError):
     """A problem with the warehouse itself: missing, unreadable, or a failed build."""
 
 
-def base_tables() -> dict[str, list[str]]:
-    """Base tables of the import contract and their columns, read from schema.sql."""
-    tables = {}
-    for name, body in re.findall(r"CREATE TABLE (\w+) \((.*?)\n\);", (SQL_DIR / "schema.sql").read_text(), re.S):
-        tables[name] = re.findall(r"^\s+(\w+)\s+[A-Z]", body, re.M)
-    return tables
-
-
 def mart_files() -> list[Path]:
     return sorted((SQL_DIR / "marts").glob("*.sql"))
 
 
 # --- building -------------------------------------------------------------------------------
+#
+# Crash safety: a build writes `building-<stamp>.*` files, which no version scan ever picks up.
+# Only when complete are they renamed, identities first, to `identities-<stamp>.duckdb` and
+# `warehouse-<stamp>.duckdb`, and then the pointer flips. A build holds an exclusive lock on
+# `build.lock` (released by the OS when the process dies, even by kill -9), so cleanup, which
+# runs at the start and end of every build and when the app starts, never touches a running
+# build's files. Cleanup never deletes the pointed-to version and deletes only complete versions
+# older than it (beyond `keep_versions`); anything newer was never published.
+
+BUILDING = "building-"
+VERSION = "warehouse-"
+IDENTITIES = "identities-"
+LOCK_FILE = "build.lock"
+
 
 def build(chunks: Iterable[tuple[str, object]], data_dir: Path, *, source: str,
           inactive_after_days: int | None = None, progress: Progress | None = None,
           import_log: object | None = None) -> Path:
     """Load (table, arrow table or DataFrame) chunks into a new warehouse version and make it current.
 
-    Marts are built from the base tables. `import_log` (arrow table or DataFrame with the
+    Marts are built from the base tables; personal columns (personal_columns()) go to the version's
+    identities file, never into the warehouse. `import_log` (arrow table or DataFrame with the
     IMPORT_LOG columns) holds the importer's warnings; without it the table stays empty.
-    Until the pointer is replaced, readers keep the previous version; if anything fails,
-    the half-built file is removed and the previous version stays current.
+    Until the pointer is replaced, readers keep the previous version; if anything fails (or the
+    process is killed), the previous version stays current and the half-built files are debris
+    that the next build or start removes.
     """
     progress = progress or (lambda fraction, message: None)
     data_dir = Path(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
-    path = data_dir / f"warehouse-{dt.datetime.now():%Y%m%d-%H%M%S-%f}.duckdb"
-    spill = path.with_suffix(".tmp")
-    con = duckdb.connect(config={"memory_limit": BUILD_MEMORY_LIMIT, "temp_directory": str(spill)})
-    try:
-        con.execute(f"ATTACH {_quoted(path)} AS wh (STORAGE_VERSION '{STORAGE_VERSION}')")
-        # Chunks land unsorted in a staging file on disk (bounded memory), then go sorted into wh.
-        con.execute(f"ATTACH {_quoted(_staging(path))} AS staging")
-        con.execute("USE wh")
-        _load_base_tables(con, chunks, progress)
-        con.execute("DETACH staging")
-        _remove(_staging(path))
-        _build_marts(con, source=source, inactive_after_days=inactive_after_days, progress=progress)
-        _store_import_log(con, import_log)
-        con.execute("CHECKPOINT wh")
-        con.execute("USE memory")
-        con.execute("DETACH wh")
-    except BaseException:
-        con.close()
-        _remove(path)
-        _remove(_staging(path))
-        shutil.rmtree(spill, ignore_errors=True)
-        raise
-    con.close()
-    shutil.rmtree(spill, ignore_errors=True)
-    _point_to(data_dir, path)
-    _remove_old_versions(data_dir, keep=path, versions=settings.get("keep_versions"))
+    with _exclusive(data_dir):
+        _clean(data_dir)
+        # UTC: names sort in build order (cleanup relies on it), with no daylight-saving step back.
+        building = data_dir / f"{BUILDING}{dt.datetime.now(dt.timezone.utc):%Y%m%d-%H%M%S-%f}.duckdb"
+        try:
+            _write(chunks, building, source=source, inactive_after_days=inactive_after_days,
+                   progress=progress, import_log=import_log)
+        except BaseException:
+            _remove_debris(data_dir, building.name.removesuffix(".duckdb"))
+            raise
+        path = _publish(data_dir, building)
+        _clean(data_dir)
     progress(1.0, "Warehouse ready")
     return path
 
 
+def _write(chunks, building: Path, *, source, inactive_after_days, progress, import_log) -> None:
+    """Write the complete warehouse and identities files under their building- names."""
+    spill = building.with_suffix(".tmp")
+    con = duckdb.connect(config={"memory_limit": BUILD_MEMORY_LIMIT, "temp_directory": str(spill)})
+    try:
+        con.execute(f"ATTACH {_quoted(building)} AS wh (STORAGE_VERSION '{STORAGE_VERSION}')")
+        con.execute(f"ATTACH {_quoted(_building_identities(building))} AS ids (STORAGE_VERSION '{STORAGE_VERSION}')")
+        # Chunks land unsorted in a staging file on disk (bounded memory), then go sorted into wh.
+        con.execute(f"ATTACH {_quoted(building.with_suffix('.staging'))} AS staging")
+        con.execute("USE wh")
+        _load_base_tables(con, chunks, progress)
+        con.execute("DETACH staging")
+        _remove(building.with_suffix(".staging"))
+        _build_marts(con, source=source, inactive_after_days=inactive_after_days, progress=progress)
+        _store_import_log(con, import_log)
+        con.execute("CHECKPOINT wh")
+        con.execute("CHECKPOINT ids")
+        con.execute("USE memory")
+        con.execute("DETACH wh")
+        con.execute("DETACH ids")
+    finally:
+        con.close()
+        shutil.rmtree(spill, ignore_errors=True)
+
+
+def _publish(data_dir: Path, building: Path) -> Path:
+    """Rename the complete files to their version names (identities first), then flip the pointer."""
+    path = data_dir / (VERSION + building.name.removeprefix(BUILDING))
+    os.replace(_building_identities(building), identities_path(path))
+    _sync_dir(data_dir)
+    os.replace(building, path)
+    _sync_dir(data_dir)
+    _point_to(data_dir, path)
+    return path
+
+
+def _building_identities(building: Path) -> Path:
+    return building.with_suffix(".identities.duckdb")
+
+
+def identities_path(version: Path) -> Path:
+    """The identities file of a warehouse version: warehouse-<stamp>.duckdb -> identities-<stamp>.duckdb."""
+    return version.with_name(IDENTITIES + version.name.removeprefix(VERSION))
+
+
 def upgrade(data_dir: Path, progress: Progress | None = None) -> Path:
-    """A new version of the current warehouse with this release's marts, built from its own base
-    tables (and keeping its import warnings): for a warehouse built by an earlier release."""
-    source = connect(current_path(data_dir))  # as the readers open it: one instance per file
+    """A new version of the current warehouse with this release's schema and marts, built from its
+    own base tables and identities (and keeping its import warnings): for a warehouse built by an
+    earlier release, whose customers table may still hold the personal columns."""
+    current = current_path(data_dir)
+    source = connect(current)  # as the readers open it: one instance per file
     try:
         built = run(source, "SELECT source, inactive_after_days FROM warehouse_info").frame.iloc[0]
         log = source.cursor().sql("SELECT * FROM import_log").to_arrow_table()
-        return build(_table_batches(source), data_dir, source=built["source"],
+        return build(_table_batches(source, identities_path(current)), data_dir, source=built["source"],
                      inactive_after_days=None if pd.isna(built["inactive_after_days"])
                      else int(built["inactive_after_days"]), progress=progress, import_log=log)
     finally:
         source.close()
 
 
-def _table_batches(con, rows: int = 1_000_000):
-    """(table, arrow table) chunks of every base table, a million rows at a time: bounded memory."""
+def _table_batches(con, identities: Path, rows: int = 1_000_000):
+    """(table, arrow table) chunks of every base table, a million rows at a time: bounded memory.
+    Personal columns come from the identities file when the table no longer holds them."""
+    personal = personal_columns()
     for name in base_tables():
         cursor = con.cursor()
+        people = None
         for batch in cursor.sql(f"SELECT * FROM {name}").to_arrow_reader(rows):
-            yield name, pa.Table.from_batches([batch])
+            chunk = pa.Table.from_batches([batch])
+            if personal.get(name) and personal[name][0] not in chunk.column_names:
+                people = people if people is not None else _whole_identities(identities, name)
+                chunk = _with_identity_columns(chunk, people, personal[name])
+            yield name, chunk
         cursor.close()
+
+
+def _whole_identities(identities: Path, table: str) -> pa.Table | None:
+    if not identities.exists():
+        return None
+    con = _open_identities(identities)
+    try:
+        return con.sql(f"SELECT * FROM {table}").to_arrow_table()
+    finally:
+        con.close()
+
+
+def _with_identity_columns(chunk: pa.Table, people: pa.Table | None, columns: list[str]) -> pa.Table:
+    """The chunk with the personal columns looked up by its id column, rows in their order."""
+    key = chunk.column_names[0]
+    positions = pc.index_in(chunk[key], value_set=people[key]) if people is not None else None
+    for column in columns:
+        values = pc.take(people[column], positions) if people is not None else pa.nulls(chunk.num_rows, pa.string())
+        chunk = chunk.append_column(column, values)
+    return chunk
 
 
 def _quoted(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"  # ATTACH takes no parameters
 
 
-def _staging(path: Path) -> Path:
-    return path.with_suffix(".staging")
+def _schema_tables() -> list[tuple[str, str]]:
+    return re.findall(r"CREATE TABLE (\w+) \((.*?)\n\);", (SQL_DIR / "schema.sql").read_text(), re.S)
+
+
+def base_tables() -> dict[str, list[str]]:
+    """Base tables of the import contract and their columns, read from schema.sql."""
+    return {name: re.findall(r"^\s+(\w+)\s+[A-Z]", body, re.M) for name, body in _schema_tables()}
+
+
+PERSONAL_MARK = "-- personal data"
+
+
+def personal_columns() -> dict[str, list[str]]:
+    """The one list of personal columns: those marked `-- personal data` in schema.sql, by table.
+    They are imported with their table but stored only in the identities file."""
+    found = {}
+    for name, body in _schema_tables():
+        marked = [m.group(1) for line in body.splitlines()
+                  if PERSONAL_MARK in line and (m := re.match(r"\s+(\w+)\s+[A-Z]", line))]
+        if marked:
+            found[name] = marked
+    return found
+
+
+def identity_columns(table: str) -> list[str]:
+    """What the identities file holds for a table: its id (first column), its personal columns and,
+    where the table has it, consent (the profile's part that decides downloads)."""
+    columns = base_tables()[table]
+    return [columns[0], *personal_columns()[table], *(["consent"] if "consent" in columns else [])]
 
 
 def _load_base_tables(con, chunks, progress: Progress) -> None:
     con.execute((SQL_DIR / "schema.sql").read_text())
     tables = base_tables()
-    for name in tables:  # staging copies without constraints, sorted into place below
+    personal = personal_columns()
+    for name in tables:  # staging copies of the whole contract, without constraints
         con.execute(f"CREATE TABLE staging.{name} AS SELECT * FROM wh.{name} LIMIT 0")
+    for name, columns in personal.items():  # personal columns never enter the warehouse
+        for column in columns:
+            con.execute(f"ALTER TABLE wh.{name} DROP COLUMN {column}")
     for table, chunk in chunks:  # the chunks' producer reports its own progress
         con.register("chunk", chunk)
         con.execute(f"INSERT INTO staging.{table} BY NAME SELECT * FROM chunk")
@@ -147,13 +253,17 @@ def _load_base_tables(con, chunks, progress: Progress) -> None:
     for i, name in enumerate(tables):
         progress(0.6 + 0.2 * i / len(tables), f"Sorting {name}")
         order = f" ORDER BY {SORT_KEYS[name]}" if name in SORT_KEYS else ""
-        con.execute(f"INSERT INTO wh.{name} SELECT * FROM staging.{name}{order}")
+        kept = ", ".join(c for c in tables[name] if c not in personal.get(name, ()))
+        con.execute(f"INSERT INTO wh.{name} SELECT {kept} FROM staging.{name}{order}")
+    for name in personal:
+        columns = identity_columns(name)
+        con.execute(f"CREATE TABLE ids.{name} AS SELECT {', '.join(columns)} FROM staging.{name} ORDER BY {columns[0]}")
 
 
 def marts_version() -> str:
-    """A fingerprint of the mart definitions: a warehouse built by other ones must be upgraded."""
+    """A fingerprint of the schema and mart definitions: a warehouse built by other ones must be upgraded."""
     digest = hashlib.sha256()
-    for path in mart_files():
+    for path in [SQL_DIR / "schema.sql", *mart_files()]:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
 
@@ -187,25 +297,107 @@ def _store_import_log(con, rows) -> None:
 
 def _point_to(data_dir: Path, path: Path) -> None:
     tmp = data_dir / (POINTER_FILE + ".tmp")
-    tmp.write_text(path.name + "\n")
+    with open(tmp, "w") as pointer:
+        pointer.write(path.name + "\n")
+        pointer.flush()
+        os.fsync(pointer.fileno())
     os.replace(tmp, data_dir / POINTER_FILE)  # atomic: readers see the old or the new name
+    _sync_dir(data_dir)
 
 
-def _remove_old_versions(data_dir: Path, keep: Path, versions: int) -> None:
-    """Delete all but the newest `versions` old files; sessions may still read those."""
-    old = sorted(p for p in data_dir.glob("warehouse-*.duckdb") if p != keep)
-    for path in old[:-versions] if versions else old:
-        _remove(path)
+def _sync_dir(folder: Path) -> None:
+    """Make renames in the folder durable (a no-op where folders cannot be opened, e.g. Windows)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
-def _remove(path: Path) -> None:
-    for p in (path, Path(str(path) + ".wal")):
+# --- versions and debris ---------------------------------------------------------------------
+
+@contextlib.contextmanager
+def _exclusive(data_dir: Path, wait: bool = True):
+    """Hold the data folder's build lock; yields False (without waiting) when another build holds it
+    and wait is False. The OS releases the lock when the holder dies."""
+    with open(Path(data_dir) / LOCK_FILE, "a+") as lock:
+        if fcntl is None:  # no flock (Windows): builds are not serialised between processes
+            yield True
+            return
         try:
-            p.unlink()
+            fcntl.flock(lock, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def clean_debris(data_dir: Path) -> list[str]:
+    """What killed builds left behind, removed now unless a build is running; the names removed."""
+    data_dir = Path(data_dir)
+    if not data_dir.is_dir():
+        return []
+    with _exclusive(data_dir, wait=False) as locked:
+        return _clean(data_dir) if locked else []
+
+
+def _clean(data_dir: Path) -> list[str]:
+    """Remove debris and old versions (the build lock held). Never the current version; of the complete
+    versions older than it, `keep_versions` stay for sessions still reading them; versions newer than
+    it were never published (a build killed between rename and pointer flip)."""
+    removed: list[str] = []
+    current = current_path(data_dir)
+    for path in [*data_dir.glob(BUILDING + "*"), *data_dir.glob("*.staging"),
+                 data_dir / (POINTER_FILE + ".tmp")]:
+        removed += _delete(path)
+    versions = sorted(data_dir.glob(VERSION + "*.duckdb"))
+    if current is not None:
+        older = [v for v in versions if v.name < current.name]
+        keep = settings.get("keep_versions")
+        doomed = (older[:-keep] if keep else older) + [v for v in versions if v.name > current.name]
+        for version in doomed:  # the warehouse first: a version never lacks its identities
+            removed += _delete(version) + _delete(identities_path(version))
+    alive = {p.name for p in data_dir.glob(VERSION + "*.duckdb")}
+    for path in [*data_dir.glob(IDENTITIES + "*"), *data_dir.glob(VERSION + "*")]:
+        owner = VERSION + path.name.removeprefix(IDENTITIES).removeprefix(VERSION).split(".duckdb")[0] + ".duckdb"
+        if owner not in alive:  # an identities file, .wal or spill folder of a version that is gone
+            removed += _delete(path)
+    return removed
+
+
+def _remove_debris(data_dir: Path, stem: str) -> None:
+    """Best effort after a failed build: its own building- files."""
+    for path in data_dir.glob(stem + "*"):
+        _delete(path)
+
+
+def _delete(path: Path) -> list[str]:
+    """Remove a file (with its .wal) or a spill folder; the names removed."""
+    removed = []
+    for p in (path, Path(str(path) + ".wal"), Path(str(path) + ".tmp")):
+        try:
+            if p.is_dir():
+                shutil.rmtree(p)
+            else:
+                p.unlink()
+            removed.append(p.name)
         except FileNotFoundError:
             pass
         except PermissionError:  # still open elsewhere (Windows); try again next build
             pass
+    return removed
+
+
+def _remove(path: Path) -> None:
+    _delete(path)
 
 
 def current_path(data_dir: Path) -> Path | None:
@@ -215,7 +407,67 @@ def current_path(data_dir: Path) -> Path | None:
     except FileNotFoundError:
         return None
     path = Path(data_dir) / name
-    return path if path.exists() else None
+    return path if name and path.exists() else None
+
+
+# --- identities: personal data, apart from the warehouse ----------------------------------------
+#
+# Query files run on connections to the warehouse file only (external access off, no ATTACH), so
+# nothing in them can reach this file. The app reads it here, and crm.data calls these functions
+# only for users whose role has the personal-data right.
+
+def _open_identities(path: Path):
+    return duckdb.connect(str(path), read_only=True,
+                          config={"enable_external_access": False, "lock_configuration": True,
+                                  "memory_limit": "256MB"})
+
+
+def read_identities(version: Path, ids) -> pd.DataFrame:
+    """Names, e-mails and consent of these customers, from the identities file of a warehouse version."""
+    columns = identity_columns("customers")
+    path = identities_path(Path(version))
+    ids = [str(i) for i in dict.fromkeys(ids) if i is not None and not pd.isna(i)]
+    if not ids or not path.exists():
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    con = _open_identities(path)
+    try:
+        return con.sql(f"SELECT {', '.join('c.' + c for c in columns)} "
+                       "FROM (SELECT unnest($ids) AS customer_id) q JOIN customers c USING (customer_id)",
+                       params={"ids": ids}).to_arrow_table().to_pandas()
+    finally:
+        con.close()
+
+
+def find_identities(version: Path, text: str) -> list[str]:
+    """Ids of the customers whose personal data (name, e-mail) holds the text, ignoring case and accents."""
+    path = identities_path(Path(version))
+    columns = personal_columns()["customers"]
+    if not text.strip() or not path.exists():
+        return []
+    found = " OR ".join(f"contains(strip_accents(lower(coalesce({c}, ''))), strip_accents(lower($text)))"
+                        for c in columns)
+    con = _open_identities(path)
+    try:
+        rows = con.execute(f"SELECT customer_id FROM customers WHERE {found} ORDER BY customer_id",
+                           {"text": text.strip()}).fetchall()
+    finally:
+        con.close()
+    return [row[0] for row in rows]
+
+
+def consenting(version: Path, ids) -> set[str]:
+    """The ids among these whose customers gave consent (reads the consent column only)."""
+    path = identities_path(Path(version))
+    ids = [str(i) for i in dict.fromkeys(ids) if i is not None and not pd.isna(i)]
+    if not ids or not path.exists():
+        return set()
+    con = _open_identities(path)
+    try:
+        rows = con.execute("SELECT c.customer_id FROM (SELECT unnest($ids) AS customer_id) q "
+                           "JOIN customers c USING (customer_id) WHERE c.consent", {"ids": ids}).fetchall()
+    finally:
+        con.close()
+    return {row[0] for row in rows}
 
 
 # --- reading --------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Acquisition & loss: customers won and lost, who they are, why they leave, who comes back."""
 import streamlit as st
 
-from crm import charts, data, kpis, ui
+from crm import charts, ui
 from crm.charts import MOVEMENT_COLORS
 from crm.frame import frame
 
@@ -16,9 +16,7 @@ def nothing_in(frame, *columns) -> bool:
     return frame.empty or not frame[list(columns)].fillna(0).to_numpy().any()
 
 
-now = page.run("kpis").iloc[0]
-ui.kpi_tiles(page, kpis.ACQUISITION, now, page.run("kpis", previous=True).iloc[0],
-             kpis.series(data.run, page.values), per_row=4)
+ui.metric_tiles(page, ["new_customers", "reactivated", "lost_customers", "churn_rate"], per_row=4)
 
 
 def won_and_lost():

@@ -1,7 +1,7 @@
 """Lifecycle: how customers' relationship with us develops, how long they stay, what they are worth."""
 import streamlit as st
 
-from crm import charts, kpis, ui
+from crm import charts, ui
 from crm.frame import frame
 
 page = frame("Lifecycle", ":material/autorenew:")
@@ -78,8 +78,8 @@ def tenure_and_value():
 
 def concentration():
     """How concentrated revenue is: the top 20 % of customers' share."""
-    pareto = page.run("pareto_share")
-    ui.kpi_tiles(page, kpis.PARETO, pareto.iloc[0], page.run("pareto_share", previous=True).iloc[0], per_row=4)
+    ui.metric_tiles(page, ["top20_share", "buying_customers", "top20_revenue", "buyers_revenue"], per_row=4,
+                    sparklines=False)
     with st.container(border=True):
         st.subheader("Pareto: how concentrated is revenue?")
         curve, by_segment = page.run("pareto_curve"), page.run("pareto_by_segment")

@@ -4,23 +4,11 @@ import streamlit as st
 from crm import charts, settings, ui
 from crm.formatting import format_value
 from crm.frame import frame
-from crm.kpis import Kpi
 
 page = frame("Channels", ":material/hub:")
 
 NOT_DEFINED = "not defined: no new customers"
-TILES = [  # all from the channel_totals query
-    Kpi("cost_amount", "Channel cost", "Acquisition and service costs of the selected channels in the period (a "
-        "month's cost spread evenly over its days). Costs are not split by segment.",
-        lower_is_better=True, query="channel_totals"),
-    Kpi("cost_per_interaction_amount", "Cost per interaction",
-        "Service cost / interactions (sales, service and marketing contacts) through the channels.",
-        lower_is_better=True, query="channel_totals"),
-    Kpi("new_count", "New customers", "Customers acquired through the channels in the period.",
-        query="channel_totals"),
-    Kpi("cac_amount", "CAC", f"Customer acquisition cost: acquisition cost / new customers. – = {NOT_DEFINED}.",
-        lower_is_better=True, query="channel_totals"),
-]
+TILES = ["channels_cost", "cost_per_interaction", "channels_new_customers", "cac"]
 MATRIX_MEASURES = {"interactions_count": "Interactions", "customers_count": "Customers", "revenue_amount": "Revenue"}
 CONTACT_GROUPS = ["Single channel", "Multi-channel", "No contact"]
 MATRIX_FORMATS = {"interactions_count": ",.0f", "customers_count": ",.0f", "revenue_amount": ",.2f"}

@@ -1,63 +1,25 @@
 """Service quality: complaints against the service levels, satisfaction, and staff training."""
 import streamlit as st
 
-from crm import charts, data, scorecard, ui
+from crm import charts, data, kpis, ui
 from crm.filters import COMPARISONS
 from crm.frame import frame
-from crm.kpis import Kpi
 
 page = frame("Service quality", ":material/support_agent:")
 
 COMPLAINTS, SATISFACTION, TRAINING = "complaints_summary", "satisfaction_summary", "training_summary"
-COMPLAINT_TILES = [
-    Kpi("received_count", "Complaints received", "Complaints received in the period.", lower_is_better=True,
-        query=COMPLAINTS),
-    Kpi("answered_count", "Answered", "Complaints received in the period that have a first response (as of the "
-        "data date).", query=COMPLAINTS),
-    Kpi("resolved_count", "Resolved", "Complaints received in the period that have a resolution.", query=COMPLAINTS),
-    Kpi("rewarded_count", "Rewarded", "Complaints received in the period that led to an improvement and were "
-        "rewarded.", query=COMPLAINTS),
-    Kpi("backlog_count", "Open at period end", "Complaints, received whenever, not resolved at the end of the "
-        "period's last day.", lower_is_better=True, query=COMPLAINTS),
-]
-TIME_TILES = [
-    Kpi("first_response_median_hours", "First response, median", "Median hours from receipt to the first "
-        "response, of the complaints received in the period and answered.", lower_is_better=True, query=COMPLAINTS),
-    Kpi("first_response_p90_hours", "First response, 90th pct.", "90 % of the answered complaints had a first "
-        "response within this many hours.", lower_is_better=True, query=COMPLAINTS),
-    Kpi("answered_in_time_pct", "Answered within level", "Complaints answered within the service level / those "
-        "answered or whose deadline has passed.", query=COMPLAINTS),
-    Kpi("resolution_median_days", "Resolution, median", "Median days from receipt to resolution, of the complaints "
-        "received in the period and resolved.", lower_is_better=True, query=COMPLAINTS),
-    Kpi("resolution_p90_days", "Resolution, 90th pct.", "90 % of the resolved complaints were resolved within "
-        "this many days.", lower_is_better=True, query=COMPLAINTS),
-    Kpi("resolved_in_time_pct", "Resolved within level", "Complaints resolved within the service level / those "
-        "resolved or whose deadline has passed.", query=COMPLAINTS),
-]
-SATISFACTION_TILES = [
-    Kpi("nps_score", "NPS", "% promoters (9–10) − % detractors (0–6) of the survey answers in the period.",
-        query=SATISFACTION),
-    Kpi("nps_responses_count", "NPS answers", "Survey answers with an NPS score.", query=SATISFACTION),
-    Kpi("csat_score", "CSAT", "Average satisfaction score (1–5) of the survey answers in the period.",
-        query=SATISFACTION),
-    Kpi("csat_responses_count", "CSAT answers", "Survey answers with a satisfaction score.", query=SATISFACTION),
-]
-TRAINING_TILES = [
-    Kpi("trained_share_pct", "Staff trained in CRM", "Customer-facing staff employed on the period's last day "
-        "who took a course in the 12 months before it / all of them.", query=TRAINING),
-    Kpi("customer_facing_count", "Customer-facing staff", "Customer-facing staff employed on the period's last day.",
-        query=TRAINING),
-    Kpi("training_per_employee_hours", "Training per employee", "Course hours taken in the period / staff "
-        "employed in it.", query=TRAINING),
-    Kpi("training_hours", "Training hours", "Course hours taken in the period by all staff.", query=TRAINING),
-]
+COMPLAINT_TILES = ["complaints_received", "answered", "resolved", "rewarded", "open_at_period_end"]
+TIME_TILES = ["first_response_median", "first_response_90th_pct", "answered_within_level", "resolution_median",
+              "resolution_90th_pct", "resolved_within_level"]
+SATISFACTION_TILES = ["survey_nps", "nps_answers", "csat", "csat_answers"]
+TRAINING_TILES = ["staff_trained_in_crm", "customer_facing_staff", "training_per_employee", "training_hours"]
 options = data.filter_options()
 
 st.header("Complaints")
 with st.spinner("Counting complaints…"):
     complaints = page.run(COMPLAINTS).iloc[0]
     complaints_before = page.run(COMPLAINTS, previous=True).iloc[0]
-    monthly = scorecard.series(data.run_each, COMPLAINTS, page.values)
+    monthly = kpis.per_month(data, COMPLAINTS, page.values)
 ui.kpi_tiles(page, COMPLAINT_TILES, complaints, complaints_before, monthly.tail(12), per_row=5)
 ui.kpi_tiles(page, TIME_TILES, complaints, complaints_before, monthly.tail(12), per_row=3)
 response_level, resolution_level = complaints.response_within_hours, complaints.resolution_within_days
@@ -69,7 +31,7 @@ st.caption(f"Service levels: first response within **{response_level:.0f} hours*
 if complaints.received_count == 0:
     ui.empty("No complaints were received in the selected period and filters.")
 else:
-    by_channel = scorecard.by_value(data.run_each, COMPLAINTS, page.values, "channels", options["channels"])
+    by_channel = kpis.per_value(data, COMPLAINTS, page.values, "channels", options["channels"])
     left, right = st.columns(2)
     with left.container(border=True):
         st.subheader("By category")
@@ -98,7 +60,7 @@ else:
 st.header("Satisfaction")
 satisfaction = page.run(SATISFACTION).iloc[0]
 satisfaction_before = page.run(SATISFACTION, previous=True).iloc[0]
-surveys = scorecard.series(data.run_each, SATISFACTION, page.values)
+surveys = kpis.per_month(data, SATISFACTION, page.values)
 ui.kpi_tiles(page, SATISFACTION_TILES, satisfaction, satisfaction_before, surveys.tail(12), per_row=4)
 if satisfaction.nps_responses_count + satisfaction.csat_responses_count == 0:
     ui.empty("No survey answers in the selected period and filters.")
@@ -110,8 +72,8 @@ else:
     with right.container(border=True):
         st.subheader("CSAT per month")
         ui.chart(charts.monthly_score(surveys, "csat_score", "csat_responses_count", title="CSAT (1–5)"))
-    by_segment = scorecard.by_value(data.run_each, SATISFACTION, page.values, "segments", options["segments"])
-    by_channel = scorecard.by_value(data.run_each, SATISFACTION, page.values, "channels", options["channels"])
+    by_segment = kpis.per_value(data, SATISFACTION, page.values, "segments", options["segments"])
+    by_channel = kpis.per_value(data, SATISFACTION, page.values, "channels", options["channels"])
     by_channel = by_channel[by_channel.nps_responses_count + by_channel.csat_responses_count > 0]
     for field, frame_ in (("segment", by_segment), ("channel", by_channel)):
         left, right = st.columns(2)
@@ -130,9 +92,10 @@ else:
 st.header("Staff training")
 training = page.run(TRAINING).iloc[0]
 training_before = page.run(TRAINING, previous=True).iloc[0]
-training_trend = scorecard.series(data.run_each, TRAINING, page.values, last=12)
+training_trend = kpis.per_month(data, TRAINING, page.values, last=12)
 ui.kpi_tiles(page, TRAINING_TILES, training, training_before, training_trend, per_row=4)
-by_region = scorecard.by_value(data.run_each, TRAINING, page.values, "regions", options["regions"])
+regions = data.breakdown_regions(page.values["regions"])  # a restricted manager: their regions only
+by_region = kpis.per_value(data, TRAINING, {**page.values, "regions": regions}, "regions", regions)
 with st.container(border=True):
     st.subheader("Customer-facing staff trained in CRM, by region")
     ui.chart(charts.breakdown_with_count(by_region[by_region.customer_facing_count > 0], "region", "trained_share_pct",

@@ -1,7 +1,7 @@
-"""Definitions: what every headline number means and which query computes it."""
+"""Definitions: what every number means and which query computes it."""
 import streamlit as st
 
-from crm import catalog, kpis
+from crm import catalog, metrics
 from crm.frame import frame
 
 page = frame("Definitions", ":material/menu_book:")
@@ -20,10 +20,13 @@ equal length. Always: active at end = active at start + new + reactivated − lo
 channel; customer counts by the channel the customer was acquired through.
 """)
 
-st.subheader("Headline KPIs")
-st.markdown("\n".join(
-    f"- **{k.label}** (`{k.column}`, {'lower' if k.lower_is_better else 'higher'} is better): {k.definition}"
-    for k in kpis.HEADLINE))
+st.subheader("Metrics")
+st.caption("Every metric of the dashboard, declared once in `queries/metrics.toml`: tiles, the scorecard and "
+           "Explain show these definitions.")
+for group, members in metrics.by_group().items():
+    with st.expander(group, expanded=True):
+        st.markdown("\n".join(
+            f"- **{m.label}** ({m.better} is better; `{m.column}` of `{m.query}`): {m.definition}" for m in members))
 
 st.subheader("Query files")
 st.caption("Every number in the app comes from one of these files in `queries/`.")

@@ -84,10 +84,10 @@ def app_env(demo_warehouse, monkeypatch) -> Path:
 
 
 def open_page(page: str = "dashboard.py", query_params: dict | None = None, *, view_as: str | None = None,
-              user: dict | None = None, timeout: int = 120) -> AppTest:
+              user: dict | None = None, timeout: int = 120, root: Path = ROOT) -> AppTest:
     """A page as a new session opens it (one run): URL parameters, the demo user picked in "view as"
-    or a signed-in user (st.user)."""
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=timeout)
+    or a signed-in user (st.user); the app's pages from `root`."""
+    at = AppTest.from_file(str(root / "dashboard.py"), default_timeout=timeout)
     for key, value in (query_params or {}).items():
         at.query_params[key] = value
     if view_as:

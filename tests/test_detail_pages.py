@@ -7,9 +7,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import open_page
-from crm import demo, detail, kpis
+from crm import demo, detail, kpis, metrics
 
-HEADLINE_LABELS = [k.label for k in kpis.HEADLINE]
+HEADLINE = metrics.some(kpis.HEADLINE)
+HEADLINE_LABELS = [k.label for k in HEADLINE]
 
 
 def url_values(at: AppTest, key: str) -> list[str]:
@@ -79,7 +80,7 @@ def test_a_segment_the_data_does_not_hold_asks_for_another(app_env):
 # --- the arithmetic, on hand-made rows ------------------------------------------------------------
 
 def row(**values) -> pd.Series:
-    base = {k.column: 0.0 for k in kpis.HEADLINE}
+    base = {k.column: 0.0 for k in HEADLINE}
     return pd.Series({**base, **values})
 
 
@@ -88,7 +89,7 @@ def test_comparison_gives_shares_for_amounts_and_indexes_for_rates():
                     nps_score=20.0, channel_cost_amount=500.0)
     everyone = row(active_end_count=1_000, revenue_amount=4_000.0, churn_rate_pct=0.10, arpa_amount=50.0,
                    nps_score=30.0, channel_cost_amount=500.0)
-    table = detail.comparison(kpis.HEADLINE, household, everyone, "segment", "Household", "All segments")
+    table = detail.comparison(HEADLINE, household, everyone, "segment", "Household", "All segments")
     table = table.set_index("measure")
     assert table.loc["Active customers"].tolist() == ["250", "1,000", "25.0 %", "–"]
     assert table.loc["Revenue", "share"] == "25.0 %"
@@ -97,7 +98,7 @@ def test_comparison_gives_shares_for_amounts_and_indexes_for_rates():
     assert table.loc["NPS", ["share", "index"]].tolist() == ["–", "–"]            # no ratio of a -100..100 score
     assert table.loc["Channel cost", "share"] == "–"                              # not split by segment
     assert table.loc["New customers", "share"] == "–"                             # 0 of 0: not defined
-    by_channel = detail.comparison(kpis.HEADLINE, household, everyone, "channel", "Web", "All channels")
+    by_channel = detail.comparison(HEADLINE, household, everyone, "channel", "Web", "All channels")
     assert by_channel.set_index("measure").loc["Channel cost", "share"] == "100.0 %"
 
 

@@ -319,3 +319,42 @@ def test_data_page_shows_the_source_counts_and_warnings(example, monkeypatch):
     counts, warnings = at.dataframe[0].value, at.dataframe[1].value
     assert dict(zip(counts.table_name, counts.rows_count))["orders"] == 14
     assert warnings.column_name.tolist() == ["acquired_on"]
+
+
+# --- hygiene: negative amounts, nested Parquet types, personal columns ------------------------
+
+def test_negative_amounts_are_imported_with_a_warning_naming_file_row_and_column(tmp_path):
+    # orders.csv rows: O1 (row 2) 100.00, O2 (row 3) -50.50 (a refund), O3 (row 4) 1000.
+    files = changed("orders.csv", "O2,C2,2024-02-01,50.50", "O2,C2,2024-02-01,-50.50")
+    data_dir = tmp_path / "data"
+    result = importer.run(write(tmp_path / "export", files), data_dir, today=TODAY)
+    negative = [w for w in result.warnings if "negative" in w.message]
+    assert [(w.file, w.row, w.column, w.value) for w in negative] == [("orders.csv", 3, "amount", "-50.5")]
+    runner = Runner(result.path)
+    log = runner.sql("SELECT file_name, row_number, column_name, value FROM import_log WHERE message LIKE '%negative%'")
+    assert log.values.tolist() == [["orders.csv", 3, "amount", "-50.5"]]
+    # imported as it is: revenue in the first half of 2024 = 100 - 50.50 + 1000 = 1049.50
+    assert runner("kpis", "2024-01-01", "2024-06-30").iloc[0].revenue_amount == pytest.approx(1049.5)
+
+
+@pytest.mark.parametrize("column, values, kind", [
+    ("name", pa.array([["Ana"], ["Jürgen"], ["Åsa"]], pa.list_(pa.string())), "list<element: string>"),
+    ("city", pa.array([{"n": "a"}, {"n": "b"}, {"n": "c"}]), "struct<n: string>"),
+    ("segment", pa.array([[("k", "v")], [], []], pa.map_(pa.string(), pa.string())), "map<string, string ('segment')>"),
+])
+def test_a_nested_parquet_column_is_refused_naming_file_and_column(tmp_path, capsys, monkeypatch, column, values, kind):
+    base = {"customer_id": ["C1", "C2", "C3"], "acquired_on": pa.array([d("2024-01-10")] * 3)}
+    pq.write_table(pa.table({**base, column: values}), write(tmp_path / "export", {}) / "customers.parquet")
+    monkeypatch.setenv("CRM_DATA_DIR", str(tmp_path / "data"))
+    assert cli.main(["import", str(tmp_path / "export")]) == 1
+    err = capsys.readouterr().err
+    assert f"error: customers.parquet, column {column}: has type {kind}, which cannot be imported" in err
+    assert "Traceback" not in err and "Arrow" not in err
+    assert warehouse.current_path(tmp_path / "data") is None  # nothing built
+
+
+def test_personal_columns_are_imported_into_the_identities_file_only(serving):
+    path = warehouse.current_path(serving[0])
+    assert "name" not in Runner(path).sql("SELECT * FROM customers").columns
+    people = warehouse.read_identities(path, ["C2", "C1", "C9"])
+    assert sorted(people[["customer_id", "name"]].values.tolist()) == [["C1", "Ana Muñoz"], ["C2", "Jürgen Groß"]]

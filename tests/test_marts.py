@@ -5,6 +5,7 @@ Hand-made data first (counts worked out by hand), then the demo warehouse agains
 SQL over the base tables (orders x customers, surveys x customers, customer_spells).
 """
 import math
+from types import SimpleNamespace
 
 import pytest
 
@@ -81,10 +82,11 @@ def test_series_is_the_last_months_with_clipped_starts(plain):
     def run(query_id, values):
         return plain(query_id, str(values["start_date"]), str(values["end_date"]))
 
-    trend = kpis.series(run, {"start_date": d("2024-01-15"), "end_date": d("2024-06-30")}, last=3)
+    trend = kpis.per_month(SimpleNamespace(run=run), "kpis", {"start_date": d("2024-01-15"), "end_date": d("2024-06-30")},
+                           last=3)
     assert trend.month.tolist() == [d("2024-04-01"), d("2024-05-01"), d("2024-06-01")]
     assert trend.reactivated_count.tolist() == [1, 0, 0]  # C back on 04-20
-    whole = kpis.series(run, {"start_date": d("2024-01-15"), "end_date": d("2024-06-30")})
+    whole = kpis.per_month(SimpleNamespace(run=run), "kpis", {"start_date": d("2024-01-15"), "end_date": d("2024-06-30")})
     assert whole.month.iloc[0] == d("2024-01-15")  # the first window starts with the period
 
 
@@ -202,7 +204,7 @@ def assert_by_value_equals_kpis(runner: Runner, start: str, end: str, options: d
 
     values = {"start_date": d(start), "end_date": d(end), "regions": [], "segments": [], "channels": [], **lists}
     for name, field in (("regions", "region"), ("segments", "segment"), ("channels", "channel")):
-        frame = kpis.by_value(run, values, name, options[name])
+        frame = kpis.per_value(SimpleNamespace(run=run), "kpis", values, name, options[name])
         assert frame[field].tolist() == (lists.get(name) or options[name])
         for row in frame.to_dict("records"):
             expected = runner("kpis", start, end, **{**lists, name: [row[field]]}).iloc[0].to_dict()

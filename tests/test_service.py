@@ -15,12 +15,13 @@ Surveys, March (nps, csat): A Web (10, 5), A Web (9, 4), A no channel = Web (6, 
   A Mail (-, 3), B Telephone (0, 1).
 """
 import datetime as dt
+from types import SimpleNamespace
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT, Runner, build_warehouse, customer, d, open_page
-from crm import catalog, scorecard, warehouse
+from crm import catalog, kpis, warehouse
 
 H = dt.timedelta(hours=1)
 DAY = dt.timedelta(days=1)
@@ -90,8 +91,9 @@ def test_backlog_is_open_complaints_at_the_end_of_each_month(runner):
         query = catalog.get(query_id, ROOT / "queries")
         return catalog.split_sets(warehouse.run(runner.con, *query.bind_each(value_sets)).frame, len(value_sets))
 
-    months = scorecard.series(run_each, "complaints_summary", {"start_date": d("2024-02-01"), "end_date": d("2024-03-31"),
-                                                          "regions": [], "segments": [], "channels": []})
+    months = kpis.per_month(SimpleNamespace(run_each=run_each), "complaints_summary",
+                            {"start_date": d("2024-02-01"), "end_date": d("2024-03-31"), "regions": [], "segments": [],
+                             "channels": []})
     assert [m.isoformat() for m in months.month] == ["2024-02-01", "2024-03-01"]
     assert months.received_count.tolist() == [2, 5]
     # End of February: k6 (resolved 03-05) and k7. End of March: k3, k4, k7 (k6 and k2 resolved in March).
@@ -161,3 +163,23 @@ def test_service_page_renders_complaints_satisfaction_and_training(app_env, quer
     everyone = open_service().metric[0].value
     if query_params:
         assert at.metric[0].value != everyone  # the region filter applies
+
+
+def test_a_restricted_sales_manager_sees_no_other_regions_name_anywhere_on_the_page(app_env):
+    # ana.garcia may see Iberia only: the training-by-region chart (and everything else on the page)
+    # names Iberia and no other region; the admin's chart names every region.
+    from test_privacy import sent
+    others = [b"DACH", b"Americas", b"Nordics", b"Asia-Pacific"]
+    manager = open_page("pages/5_Service_quality.py", view_as="ana.garcia@example.com")
+    assert not manager.exception, [e.value for e in manager.exception]
+    assert [r for r in others if r in sent(manager.main)] == []  # (the demo's "view as" lists users' regions)
+    training = [c.proto.SerializeToString() for c in manager.get("vega_lite_chart")
+                if b"customer_facing_count" in c.proto.SerializeToString()]
+    assert len(training) == 1 and b"Iberia" in training[0]
+    admin = open_page("pages/5_Service_quality.py")
+    assert all(r in sent(admin.main) for r in others)
+    # A link asking for DACH cannot put "DACH" on her Iberia numbers either.
+    asks = open_page("pages/5_Service_quality.py", {"region": "DACH"}, view_as="ana.garcia@example.com")
+    training = [c.proto.SerializeToString() for c in asks.get("vega_lite_chart")
+                if b"customer_facing_count" in c.proto.SerializeToString()]
+    assert len(training) == 1 and b"Iberia" in training[0] and b"DACH" not in training[0]

@@ -7,15 +7,22 @@ from crm import warehouse
 from conftest import ROOT, Runner, build_warehouse, customer, order
 from test_cli import crm
 
-CUSTOMERS = [customer("A", "2024-01-10"), customer("B", "2024-02-01", lost_on="2024-03-15", region="Nordics")]
+CUSTOMERS = [customer("A", "2024-01-10", name="Ana Muñoz", email="ana@example.com", consent=True),
+             customer("B", "2024-02-01", lost_on="2024-03-15", region="Nordics", name="Björn Ek", consent=False)]
 ORDERS = [order("A", "2024-01-20", 120.0), order("A", "2024-03-02", 80.0), order("B", "2024-02-05", 50.0)]
 
 
 @pytest.fixture
 def old_release(tmp_path):
-    """A data folder whose warehouse looks built by an earlier release: no marts_version, a mart missing."""
+    """A data folder whose warehouse looks built by an earlier release: no marts_version, a mart missing,
+    and the personal columns inside the customers table (no identities file)."""
     path = build_warehouse(tmp_path, {"customers": CUSTOMERS, "orders": ORDERS})
+    warehouse.identities_path(path).unlink()
     con = duckdb.connect(str(path))
+    con.execute("ALTER TABLE customers ADD COLUMN name VARCHAR")
+    con.execute("ALTER TABLE customers ADD COLUMN email VARCHAR")
+    con.execute("UPDATE customers SET name = 'Ana Muñoz', email = 'ana@example.com' WHERE customer_id = 'A'")
+    con.execute("UPDATE customers SET name = 'Björn Ek' WHERE customer_id = 'B'")
     con.execute("ALTER TABLE warehouse_info DROP COLUMN marts_version")
     con.execute("DROP TABLE interaction_daily")
     con.execute("INSERT INTO import_log VALUES ('orders.csv', 7, 'amount', 'x', 'not a number: row left out')")
@@ -36,6 +43,17 @@ def test_an_outdated_warehouse_is_recognised_and_rebuilt_from_its_own_tables(old
     assert runner.sql("SELECT message FROM import_log").message.tolist() == ["not a number: row left out"]
     kpis = runner("kpis", "2024-01-01", "2024-03-31").iloc[0]
     assert (kpis.revenue_amount, kpis.new_count, kpis.lost_count) == (250, 2, 1)
+
+
+def test_an_upgrade_moves_the_personal_columns_out_of_the_warehouse(old_release):
+    new = warehouse.upgrade(old_release)
+    assert not {"name", "email"} & set(Runner(new).sql("SELECT * FROM customers").columns)
+    people = warehouse.read_identities(new, ["A", "B"]).sort_values("customer_id").fillna("-")
+    assert people.values.tolist() == [["A", "Ana Muñoz", "ana@example.com", True], ["B", "Björn Ek", "-", False]]
+    # upgrading the split layout again (other marts) keeps the identities
+    again = warehouse.build(warehouse._table_batches(warehouse.connect(new), warehouse.identities_path(new)),
+                            old_release, source="test")
+    assert warehouse.read_identities(again, ["A"]).name.tolist() == ["Ana Muñoz"]
 
 
 def test_the_command_line_asks_for_an_upgrade_then_does_it(old_release):

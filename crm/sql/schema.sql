@@ -1,6 +1,11 @@
 -- Base tables: the import contract. One table per CRM export; columns typed as a
 -- real export would carry them. Only customers.customer_id is required by the importer;
--- segment/region/country/channel default to 'Unknown'. Names and e-mails are personal data.
+-- segment/region/country/channel default to 'Unknown'.
+--
+-- Personal data: a column marked `-- personal data` is the ONE list of personal columns
+-- (crm.warehouse.personal_columns). It is imported with its table, but a build stores it only
+-- in the version's identities file (identities-<stamp>.duckdb, with the id and consent), never
+-- in the warehouse that query files read; the app joins it for roles with the right.
 
 CREATE TABLE customers (
     customer_id        VARCHAR NOT NULL,  -- unique id of the customer

@@ -1,10 +1,11 @@
 -- title: Most valuable customers lost
 -- description: One row per customer lost in the period (their latest loss in it), the 25
---   with the highest lifetime revenue first: name, segment, acquisition channel, region,
+--   with the highest lifetime revenue first: segment, acquisition channel, region,
 --   the loss reason ("Not recorded" = no reason given; "Inactive" = ended by the inactivity
 --   window), lifetime revenue and orders (all their orders up to the end of the period),
---   tenure (days from acquisition to the loss), acquired and lost on. Names are personal
---   data. Channel = the channel the customer was acquired through.
+--   tenure (days from acquisition to the loss), acquired and lost on, consent. Customer ids
+--   only (names live apart from the warehouse). Channel = the channel the customer was
+--   acquired through.
 -- chart: table
 WITH lost AS (
     SELECT s.customer_id, max(s.end_on) AS lost_on,
@@ -22,11 +23,11 @@ lifetime AS (
     WHERE o.ordered_on <= $end_date
     GROUP BY o.customer_id
 )
-SELECT c.customer_id, c.name, c.segment, c.channel, c.region, l.loss_reason,
+SELECT c.customer_id, c.segment, c.channel, c.region, l.loss_reason,
        coalesce(v.revenue_amount, 0) AS lifetime_revenue_amount,
        coalesce(v.orders_count, 0)::BIGINT AS orders_count,
        (l.lost_on - c.acquired_on)::DOUBLE AS tenure_days,
-       c.acquired_on, l.lost_on
+       c.acquired_on, l.lost_on, c.consent
 FROM lost l
 JOIN customers c USING (customer_id)
 LEFT JOIN lifetime v USING (customer_id)

@@ -2,7 +2,7 @@
 -- description: One row per customer, the 20 with the highest profit in the period: revenue,
 --   cost to serve, acquisition cost and profit = revenue x margin - cost to serve -
 --   acquisition cost, worked out exactly as in `customer_profitability` (channel = the
---   channel the customer was acquired through). Customer ids only: names are personal data.
+--   channel the customer was acquired through). Customer ids only: names live apart from the warehouse.
 WITH profit AS (  -- costs per customer: the customer_costs table macro (crm/sql/marts/15_customer_costs.sql)
     SELECT p.customer_id, c.segment, c.region, c.channel, p.revenue, p.service_cost, p.acquisition_cost,
            p.revenue * $margin_pct - p.service_cost - p.acquisition_cost AS profit

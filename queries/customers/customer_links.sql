@@ -6,7 +6,8 @@
 --   group's combined lifetime revenue (every member, wherever they are), and
 --   low_value_high_link as in customer_list: own lifetime revenue in the bottom 50 % but
 --   linked value in the top 20 % of all customers acquired by the end of the period.
---   No rows when the customer is not in the selected regions. Names are personal data.
+--   No rows when the customer is not in the selected regions. Customer ids only (names live
+--   apart from the warehouse).
 -- chart: table
 -- param: customer text * Customer id
 WITH linked AS (  -- each customer's and its group's revenue up to the end of the period
@@ -25,7 +26,7 @@ open_spells AS (
     SELECT DISTINCT customer_id FROM customer_spells
     WHERE start_on <= $end_date AND (end_on IS NULL OR end_on > $end_date)
 )
-SELECT c.customer_id, c.name,
+SELECT c.customer_id,
        CASE WHEN k.customer_id = me.customer_id THEN 'This customer'
             WHEN k.customer_id = me.group_id THEN 'Parent'
             WHEN me.group_id = me.customer_id THEN 'Child'

@@ -10,14 +10,16 @@
 --   children, or the customer and its children). low_value_high_link: own lifetime revenue in
 --   the bottom 50 % but linked value in the top 20 % of all customers acquired by the end of
 --   the period, whatever the filters. sort_by: revenue, lifetime, linked, orders, acquired or
---   id. search (* = none) finds text in the id and city, and in the name and e-mail only
---   when search_names is true (roles that may see personal data). Names, e-mails are personal.
+--   id. search (* = none) finds text in the id and city; found_ids (one id per line, * =
+--   none) adds the customers the app found by name or e-mail (for roles that may see personal
+--   data). Customer ids only: names and e-mails live apart from the warehouse; the app adds
+--   them for roles that may see them.
 -- chart: table
 -- param: page integer 1 Page number
 -- param: page_size integer 50 Rows per page
 -- param: sort_by text revenue Sort by: revenue, lifetime, linked, orders, acquired or id
--- param: search text * Text to find in the id, city (and name, e-mail); * = no search
--- param: search_names boolean false Also search names and e-mails
+-- param: search text * Text to find in the id and city; * = no search
+-- param: found_ids text * Ids of customers found by name or e-mail, one per line; * = none
 WITH linked AS (  -- each customer's and its group's revenue up to the end of the period
     SELECT * FROM customer_value_at($end_date)
 ),
@@ -44,8 +46,7 @@ listed AS (
       AND ($search = '*'
            OR contains(strip_accents(lower(c.customer_id)), strip_accents(lower($search)))
            OR contains(strip_accents(lower(coalesce(c.city, ''))), strip_accents(lower($search)))
-           OR ($search_names AND (contains(strip_accents(lower(coalesce(c.name, ''))), strip_accents(lower($search)))
-                                  OR contains(lower(coalesce(c.email, '')), lower($search)))))
+           OR list_contains(string_split($found_ids, chr(10)), c.customer_id))
 ),
 in_period AS (
     SELECT customer_id, sum(amount) AS revenue, count(*) AS orders
@@ -53,7 +54,7 @@ in_period AS (
     GROUP BY customer_id
 ),
 rows AS (
-    SELECT c.customer_id, c.name,
+    SELECT c.customer_id,
            CASE WHEN NOT c.active_at_end THEN 'Lost'
                 WHEN c.acquired_on BETWEEN $start_date AND $end_date THEN 'New'
                 WHEN c.won_back THEN 'Won back'
@@ -67,7 +68,7 @@ rows AS (
            coalesce(p.orders, 0)::BIGINT AS orders_count,
            c.acquired_on,
            CASE WHEN NOT c.active_at_end THEN c.last_end_on END AS lost_on,
-           c.consent, c.email, c.country, c.city,
+           c.consent, c.country, c.city,
            count(*) OVER ()::BIGINT AS total_count
     FROM listed c
     JOIN linked k USING (customer_id)

@@ -1,6 +1,6 @@
 -- title: Customer profile
 -- description: One row for the customer $customer when their region is among the selected
---   regions (no row otherwise): contact data (name and e-mail are personal data), consent,
+--   regions (no row otherwise): consent (name and e-mail live apart from the warehouse),
 --   segment, region, country, city, channel the customer was acquired through, parent
 --   (household head or parent company), acquired on, the recorded loss and its reason, and
 --   at the end of the period: status (Active or Lost), spells and reactivations so far,
@@ -24,7 +24,7 @@ bought AS (
            max(ordered_on) AS last_order_on
     FROM orders WHERE customer_id = $customer AND ordered_on <= $end_date
 )
-SELECT m.customer_id, m.name, m.email, m.consent, m.segment, m.region, m.country, m.city, m.channel,
+SELECT m.customer_id, m.consent, m.segment, m.region, m.country, m.city, m.channel,
        m.parent_customer_id, m.acquired_on,
        CASE WHEN m.lost_on <= $end_date THEN m.lost_on END AS lost_on,
        CASE WHEN m.lost_on <= $end_date THEN m.loss_reason END AS loss_reason,
