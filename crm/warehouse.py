@@ -36,7 +36,8 @@ except ImportError:  # Windows
 
 SQL_DIR = Path(__file__).parent / "sql"
 POINTER_FILE = "current.txt"
-# Written in an older storage format so analysts' DuckDB 1.x tools can open the file.
+# Written in an older storage format so analysts' DuckDB tools from 1.2 on can open the file
+# (DuckDB 1.0 and 1.1 refuse it: file version 65 vs 64).
 STORAGE_VERSION = "v1.2.0"
 # Fact tables are stored sorted by date: smaller files, faster date-filtered scans.
 SORT_KEYS = {"orders": "ordered_on", "interactions": "interacted_on", "complaints": "received_at",

@@ -251,3 +251,86 @@ def test_blocks_keep_ids_unique_and_links_valid(monkeypatch):
         if table != "leads":
             assert set(t[table].customer_id) <= ids, table
     assert set(t["customers"].parent_customer_id.dropna()) <= ids
+
+
+# --- the default demo's economics (issue 16: LTV:CAC was 39-142x, payback under 4 months) ----------
+# Worked out here with pandas from the generated tables, by the definitions of DESIGN.md section 4,
+# for the default view (the last 12 months) of the default demo (50,000 customers, seed 7).
+MARGIN = 0.3
+ECONOMY_TABLES = ("customers", "orders", "channel_costs")
+
+
+@pytest.fixture(scope="module")
+def economy() -> dict[str, pd.DataFrame]:
+    parts = defaultdict(list)
+    for name, chunk in demo.generate(50_000, 7):
+        if name in ECONOMY_TABLES:
+            parts[name].append(chunk)
+    out = {}
+    for name in ECONOMY_TABLES:
+        df = pa.concat_tables(parts[name]).to_pandas()
+        for column in ("acquired_on", "lost_on", "ordered_on", "month"):
+            if column in df:
+                df[column] = pd.to_datetime(df[column])
+        out[name] = df
+    return out
+
+
+def spells_of(customers: pd.DataFrame, orders: pd.DataFrame) -> pd.DataFrame:
+    """One row per spell: from acquisition to the loss, and after a win-back from the first order
+    after the loss (open: won-back customers are not lost again in the demo)."""
+    after = orders.merge(customers[["customer_id", "lost_on"]], on="customer_id")
+    back = after[after.ordered_on > after.lost_on].groupby("customer_id").ordered_on.min()
+    first = customers.rename(columns={"acquired_on": "start", "lost_on": "end"})
+    second = customers.set_index("customer_id").loc[back.index].reset_index()
+    second = second.assign(start=back.to_numpy(), end=pd.NaT)
+    return pd.concat([first, second])[["customer_id", "segment", "channel", "start", "end"]]
+
+
+def churn_by(spells: pd.DataFrame, key: str, start, end) -> pd.Series:
+    """Lost in [start, end] among the spells active at `start` / active at `start`."""
+    active = spells[(spells.start < start) & (spells.end.isna() | (spells.end >= start))]
+    return (active.end <= end).groupby(active[key]).mean()
+
+
+def active_on(spells: pd.DataFrame, key: str, day) -> pd.Series:
+    return spells[(spells.start < day) & (spells.end.isna() | (spells.end >= day))].groupby(key).size()
+
+
+def test_default_view_churn_per_segment_is_believable(economy):
+    end = pd.Timestamp(demo.DEMO_END)
+    start = end - pd.DateOffset(years=1) + pd.Timedelta(days=1)
+    churn = churn_by(spells_of(economy["customers"], economy["orders"]), "segment", start, end)
+    assert churn.between(0.08, 0.25).all(), churn          # measured: 8.7, 12.6, 14.6, 19.2 %
+    assert churn["Multinational"] < churn["Large national"] < churn["Small national"] < churn["Household"]
+
+
+def test_default_view_channel_economics_are_believable(economy):
+    """CAC over the last 12 months; monthly ARPA and churn averaged over the six month-long windows
+    ending on the last day; LTV = ARPA x margin / churn; payback = CAC / (ARPA x margin)."""
+    c, o, costs = economy["customers"], economy["orders"], economy["channel_costs"]
+    end = pd.Timestamp(demo.DEMO_END)
+    start = end - pd.DateOffset(years=1) + pd.Timedelta(days=1)
+    new = c[c.acquired_on.between(start, end)].groupby("channel").size()
+    cac = costs[costs.month >= start].groupby("channel").acquisition_cost.sum() / new
+    spells = spells_of(c, o)
+    orders = o.merge(c[["customer_id", "channel"]], on="customer_id", suffixes=("_order", ""))
+    arpa, churn = [], []
+    for k in range(6, 0, -1):   # windows [w0, w1), the last one ending the day after DEMO_END
+        w0 = end + pd.Timedelta(days=1) - pd.DateOffset(months=k)
+        w1 = end + pd.Timedelta(days=1) - pd.DateOffset(months=k - 1)
+        revenue = orders[(orders.ordered_on >= w0) & (orders.ordered_on < w1)].groupby("channel").amount.sum()
+        arpa.append(revenue / ((active_on(spells, "channel", w0) + active_on(spells, "channel", w1)) / 2))
+        churn.append(churn_by(spells, "channel", w0, w1 - pd.Timedelta(days=1)))
+    arpa, churn = pd.concat(arpa, axis=1).mean(axis=1), pd.concat(churn, axis=1).mean(axis=1)
+    lifetime_value = arpa * MARGIN / churn
+    ratio, payback = lifetime_value / cac, cac / (arpa * MARGIN)
+    assert set(ratio.index) == set(demo.CHANNELS)
+    assert ratio.between(2, 6).all(), ratio                # measured: 4.0 (In person) to 5.6 (Web)
+    assert payback.between(6, 24).all(), payback           # measured: 9.3 (Web) to 19.4 (Fax)
+    assert cac["Web"] == cac.min() and {cac.idxmax(), cac.nlargest(2).index[1]} == {"In person", "Partner"}
+    # channel costs: acquisition now outweighs service; together ~15 % of revenue
+    period = costs[costs.month >= start]
+    assert period.acquisition_cost.sum() > 2 * period.service_cost.sum()
+    share = (period.acquisition_cost.sum() + period.service_cost.sum()) / o[o.ordered_on >= start].amount.sum()
+    assert 0.10 <= share <= 0.20

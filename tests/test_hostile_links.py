@@ -82,7 +82,7 @@ def test_unknown_filter_values_are_left_out_with_a_message(app_env):
 def test_an_error_in_a_page_shows_a_reference_not_a_traceback(app_env, monkeypatch, caplog):
     from crm import kpis
     monkeypatch.setenv("CRM_SHOW_ERROR_DETAILS", "0")
-    monkeypatch.setattr(kpis, "series", lambda *a, **k: 1 / 0)
+    monkeypatch.setattr(kpis, "per_month", lambda *a, **k: 1 / 0)
     at = open_page("dashboard.py")
     assert not at.exception
     message = next(e.value for e in at.error if "Something went wrong" in e.value)
