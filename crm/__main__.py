@@ -38,6 +38,8 @@ def main(argv: list[str] | None = None) -> int:
                        help="a file still running after this long is reported as broken")
     commands.add_parser("settings", help="list the settings, their environment variables and values")
     commands.add_parser("parameters", help="list the parameters query files may use")
+    commands.add_parser("migrate", help="bring the app's own database (notes, answers, access log) to this "
+                                        "release's schema; the app also does it on start")
 
     for command in (build, load, upgrade):
         command.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb",
@@ -49,7 +51,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return {"build-demo": _build_demo, "import": _import, "upgrade": _upgrade, "query": _query,
-                "check": _check, "settings": _settings, "parameters": _parameters}[args.command](args)
+                "check": _check, "settings": _settings, "parameters": _parameters,
+                "migrate": _migrate}[args.command](args)
     except sandbox.QueryFailed as error:
         print(f"error: the query {error}", file=sys.stderr)
         return 1
@@ -167,6 +170,17 @@ def _parameters(args) -> int:
     from crm.parameters import PARAMETERS
     for p in PARAMETERS.values():
         print(f"${p.name:<12} {p.sql_type:<10} set by the {p.set_by:<7} e.g. {p.example:<14} {p.help}")
+    return 0
+
+
+def _migrate(args) -> int:
+    from crm import appstate
+    try:
+        appstate.engine()  # connects and applies the migrations it has not had
+    except Exception as error:  # noqa: BLE001 - any driver error, said plainly
+        print(f"error: the app's database {appstate.describe()} cannot be migrated: {error}", file=sys.stderr)
+        return 1
+    print(f"{appstate.describe()}: schema up to date")
     return 0
 
 

@@ -11,8 +11,8 @@ with `personal_data` (see crm/sql/schema.sql).
 """
 from __future__ import annotations
 
-import datetime as dt
 import json
+import logging
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,9 +21,11 @@ import pandas as pd
 import streamlit as st
 
 from crm import settings
+from crm.appstate import log as appstate_log
 from crm.errors import CrmError
 
 VIEW_AS_KEY = "crm_view_as"
+_logger = logging.getLogger(__name__)
 
 
 class RolesFileError(CrmError):
@@ -39,6 +41,11 @@ class Scope:
     pages: frozenset[str] | None  # None = every page
     regions: tuple[str, ...] | None  # None = every region
     personal_data: bool
+    rights: frozenset[str] = frozenset()  # extra rights from the roles file, e.g. "note_any_kpi"
+    owns: tuple[str, ...] = ()            # scorecard owner titles this user answers for
+
+    def may(self, right: str) -> bool:
+        return right in self.rights
 
     def may_open(self, page_id: str) -> bool:
         return self.pages is None or page_id in self.pages
@@ -96,7 +103,8 @@ def scope_for(roles: dict, email: str | None, groups=()) -> Scope | None:
     else:
         regions = tuple(role["regions"])
     return Scope(user=email or "", role=entry["role"], role_label=role.get("label", entry["role"]),
-                 pages=pages, regions=regions, personal_data=bool(role.get("personal_data", False)))
+                 pages=pages, regions=regions, personal_data=bool(role.get("personal_data", False)),
+                 rights=frozenset(role.get("rights", ())), owns=tuple(entry.get("owns", ())))
 
 
 # --- the current session ----------------------------------------------------------------------
@@ -135,24 +143,19 @@ def current() -> Scope | None:
 
 
 def log_view(scope: Scope, page_id: str, filters_url: dict) -> None:
-    """Append who opened which page with which filters; written once per change in a session."""
-    entry = {"at": dt.datetime.now().isoformat(timespec="seconds"), "user": scope.user, "role": scope.role,
-             "page": page_id, "filters": filters_url}
+    """Record who opened which page with which filters (in the app-state database); written once
+    per change in a session. A database that cannot be reached does not stop the page."""
     marker = json.dumps([page_id, filters_url, scope.user], sort_keys=True)
     if st.session_state.get("_crm_last_logged") == marker:
         return
+    try:
+        appstate_log.record(scope.user, scope.role, page_id, filters_url)
+    except Exception as error:  # noqa: BLE001 - reported, and tried again on the next run
+        _logger.error("access log not written: %s", error)
+        return
     st.session_state["_crm_last_logged"] = marker
-    path = Path(settings.get("data_dir")) / "access_log.jsonl"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a", encoding="utf-8") as log:
-        log.write(json.dumps(entry, ensure_ascii=False) + "\n")
 
 
 def read_log(limit: int = 1000) -> pd.DataFrame:
     """The latest entries of the access log, newest first."""
-    path = Path(settings.get("data_dir")) / "access_log.jsonl"
-    if not path.exists():
-        return pd.DataFrame(columns=["at", "user", "role", "page", "filters"])
-    lines = path.read_text(encoding="utf-8").splitlines()[-limit:]
-    rows = [json.loads(line) for line in reversed(lines) if line.strip()]
-    return pd.DataFrame(rows).assign(filters=lambda f: f["filters"].map(lambda v: json.dumps(v, ensure_ascii=False)))
+    return appstate_log.latest(limit)

@@ -53,6 +53,11 @@ SETTINGS = {s.name: s for s in [
             ("1", "true", "yes")),
     Setting("currency", "€", "Currency symbol shown before amounts.", str),
     Setting("keep_versions", 2, "Old warehouse versions kept beside the current one (for sessions still reading them).", int),
+    Setting("appstate_url", "",
+            "The app's own database (answers, notes, access log) as a SQLAlchemy URL; empty = [connections.appstate] "
+            "url in .streamlit/secrets.toml, else a SQLite file in the data folder.", str),
+    Setting("assessment_min_group", 3,
+            "Self-assessment results are shown only for groups of at least this many respondents.", int),
 ]}
 
 

@@ -22,6 +22,7 @@ PAGES = [
     SitePage("pages/2_Lifecycle.py", "Lifecycle", ":material/autorenew:"),
     SitePage("pages/3_Channels.py", "Channels", ":material/hub:"),
     SitePage("pages/4_Scorecard.py", "Scorecard", ":material/target:"),
+    SitePage("pages/4_Assessment.py", "Assessment", ":material/fact_check:"),
     SitePage("pages/5_Service_quality.py", "Service quality", ":material/support_agent:"),
     SitePage("pages/6_Segment.py", "Segment detail", ":material/pie_chart:"),
     SitePage("pages/6_Channel.py", "Channel detail", ":material/call_split:"),

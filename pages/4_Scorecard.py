@@ -3,7 +3,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from crm import access, charts, data, scorecard, ui
+from crm import access, charts, commentary, data, scorecard, ui
 from crm.filters import COMPARISONS
 from crm.formatting import format_change
 from crm.frame import frame, page_id
@@ -20,6 +20,14 @@ now, before, trend, ahead = report["now"], report["before"], report["trend"], re
 scores = scorecard.rollup(card, now["score"].to_dict())
 previous = scorecard.rollup(card, before["score"].to_dict())
 year_start, _ = scorecard.target_year(page.end)
+notes = commentary.Commentary(page.start, page.end)  # notes and initiatives from the app's database
+if notes.error:
+    st.warning(f"Notes and initiatives cannot be shown: the app's database failed ({notes.error}).",
+               icon=":material/error:")
+elif missing := commentary.missing_notes(now, notes.noted):
+    st.warning(f"{len(missing)} red KPI{'s' * (len(missing) != 1)} without a note for this period: "
+               f"{', '.join(card.kpi(k).label for k in missing)}. Their owners explain what happened and what is "
+               "being done (Notes, beside each KPI).", icon=":material/edit_note:")
 
 # Overall and perspective scores, against the previous period.
 tiles = [("Overall", "overall", scores["overall"], previous["overall"])] + [
@@ -39,9 +47,11 @@ st.caption(f"Scores run from 0 to 10: a KPI at its goal scores {scorecard.GOAL_S
 with st.container(border=True):
     st.subheader("Strategy map")
     nodes, links = scorecard.strategy_map(card, scores["objectives"])
+    nodes = commentary.with_initiatives(nodes, commentary.open_initiatives(card, notes.initiatives))
     ui.chart(charts.strategy_map(nodes, links, scorecard.STATUS_COLORS))
     st.caption("Each box is an objective, coloured by the weighted score of its KPIs; an arrow runs from an "
-               "objective to the one it drives (cause and effect, from queries/scorecard.toml).")
+               "objective to the one it drives (cause and effect, from queries/scorecard.toml); ⚑ counts the open "
+               "initiatives linked to its KPIs.")
 
 st.caption(f"Targets are for the selected period (per-month targets scaled to its length). **Projected for "
            f"{year_start.year}**: the value from {year_start:%d %b} to {page.end:%d %b %Y} continued at the same "
@@ -49,8 +59,8 @@ st.caption(f"Targets are for the selected period (per-month targets scaled to it
            "(totals are extended by days, churn as a monthly rate, levels and ratios stay as they are).")
 
 HEADINGS = ["KPI", "Value", "Target for the period", "Score", "Change", "Last 12 months",
-            f"Projected for {year_start.year}"]
-WIDTHS = [2.8, 1.2, 1.8, 1.3, 1.2, 1.8, 2.1]
+            f"Projected for {year_start.year}", "Commentary"]
+WIDTHS = [2.8, 1.2, 1.8, 1.3, 1.2, 1.8, 2.1, 1.7]
 
 for perspective in card.perspectives:
     with st.container(border=True):
@@ -61,8 +71,8 @@ for perspective in card.perspectives:
             st.markdown(f"**{objective.name}** &nbsp; {scorecard.badge(scores['objectives'][objective.id])}")
             for kpi in objective.kpis:
                 row, last = now.loc[kpi.id], before.loc[kpi.id]
-                name, value, target, score, change, spark, projection = st.columns(WIDTHS,
-                                                                                  vertical_alignment="center")
+                name, value, target, score, change, spark, projection, note = st.columns(
+                    WIDTHS, vertical_alignment="center")
                 if kpi.page and Path(kpi.page).exists() and scope.may_open(page_id(kpi.page)):
                     name.page_link(kpi.page, label=kpi.label, icon=":material/arrow_outward:",
                                    query_params=page.filters.to_url(), help=kpi.definition)
@@ -92,6 +102,7 @@ for perspective in card.perspectives:
                                        f"so far {scorecard.shown(kpi.column, plan.so_far)}")
                 else:
                     projection.markdown("–")
+                commentary.cell(note, page, scope, kpi, row.status, notes)
 
 with st.expander("How the scorecard works", icon=":material/help:"):
     st.markdown(f"""

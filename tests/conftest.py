@@ -129,3 +129,35 @@ def serve(data_dir: Path, **settings: str):
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+# --- the app-state database: SQLite and a real PostgreSQL ---------------------------------------
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A PostgreSQL server for the session (tests/pgserver.py); in CI it must be there."""
+    from pgserver import Server
+    try:
+        server = Server().start()
+    except RuntimeError as error:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI needs PostgreSQL for the app-state tests: {error}", pytrace=False)
+        pytest.skip(str(error))
+    yield server
+    server.stop()
+
+
+_databases = iter(range(1, 10_000))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def appstate_url(request, tmp_path, monkeypatch) -> str:
+    """An empty app-state database, once on SQLite and once on PostgreSQL, made the current one."""
+    from crm import appstate
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'appstate.sqlite'}"
+    else:
+        url = request.getfixturevalue("postgres").create_database(f"test_{next(_databases)}")
+    monkeypatch.setenv("CRM_APPSTATE_URL", url)
+    yield url
+    appstate.reset_engines()
