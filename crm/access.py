@@ -24,7 +24,8 @@ from crm import settings
 from crm.appstate import log as appstate_log
 from crm.errors import CrmError
 
-VIEW_AS_KEY = "crm_view_as"
+VIEW_AS_KEY = "crm_view_as"  # the demo user picked in "view as", kept for the session and in the URL (?as=)
+VIEW_AS_PARAM = "as"
 _logger = logging.getLogger(__name__)
 
 
@@ -136,7 +137,7 @@ def current() -> Scope | None:
     if auth_configured():
         return None
     users = demo_users()
-    chosen = st.session_state.get(VIEW_AS_KEY)
+    chosen = st.session_state.get(VIEW_AS_KEY) or st.query_params.get(VIEW_AS_PARAM)  # a reload keeps the URL
     if chosen not in users:
         chosen = next((u for u in users if roles()["users"][u]["role"] == "admin"), users[0] if users else None)
     return scope_for(roles(), chosen)

@@ -23,7 +23,8 @@ from crm.filters import LIST_FILTERS, PERIODS, Filters
 from crm.site import PAGES, page_id  # noqa: F401 - pages and tests read them here too
 
 log = logging.getLogger(__name__)
-SECTION_PARAM = "tab"  # URL parameter naming the open tab of a page with sections
+SECTION_PARAM = "tab"
+VIEW_AS_WIDGET = "_view_as_widget"  # URL parameter naming the open tab of a page with sections
 FILTER_LABELS = {"regions": "Regions", "segments": "Segments", "channels": "Channels"}
 
 
@@ -82,8 +83,10 @@ def frame(title: str, icon: str = ":material/monitoring:") -> Page:
     access.log_view(scope, this_page, state.to_url())
     st.title(title)
     source = "demo data" if info["source"] == "demo" else f"source: {info['source']}"
+    scope_note = "" if scope.regions is None else \
+        f" · **{filters.plain(', '.join(scope.clamp_regions(state.regions)))} only** (the regions your role sees)"
     st.caption(f"**{start:%d %b %Y} – {end:%d %b %Y}** ({PERIODS[state.period].lower()}) · "
-               f"data as of **{as_of:%d %b %Y}** · {source}")
+               f"data as of **{as_of:%d %b %Y}** · {source}{scope_note}")
     _link_problems()
     _chips(state, scope)
     return Page(filters=state, start=start, end=end, as_of=as_of, info=info)
@@ -147,7 +150,7 @@ def _navigation(state: Filters, scope: access.Scope) -> None:
     st.markdown("### CRM dashboard")
     for path, label, icon in PAGES:
         if scope.may_open(page_id(path)):  # pages a role may not open are not even listed
-            st.page_link(path, label=label, icon=icon, query_params=state.to_url())
+            st.page_link(path, label=label, icon=icon, query_params=_links_params(state, scope))
     st.divider()
 
 
@@ -158,10 +161,22 @@ def _identity(scope: access.Scope) -> None:
         st.button("Sign out", on_click=st.logout, icon=":material/logout:")
         return
     users = access.demo_users()
-    st.selectbox("View as (demo mode)", users, index=users.index(scope.user), key=access.VIEW_AS_KEY,
+    st.session_state[VIEW_AS_WIDGET] = scope.user  # a throw-away key: classic pages reset a widget's own
+    st.selectbox("View as (demo mode)", users, key=VIEW_AS_WIDGET, on_change=_on_view_as,
                  format_func=lambda u: f"{u} · {access.scope_for(access.roles(), u).description}",
                  help="Demo mode: there is no sign-in ([auth] is not configured in .streamlit/secrets.toml). "
                       "Pick a user from the roles file to see what their role may see.")
+
+
+def _on_view_as() -> None:
+    user = st.session_state[VIEW_AS_WIDGET]
+    st.session_state[access.VIEW_AS_KEY] = user
+    st.query_params[access.VIEW_AS_PARAM] = user
+
+
+def _links_params(state: Filters, scope: access.Scope) -> dict:
+    """What a link to another page carries: the filters, and in demo mode the user viewed as."""
+    return {**state.to_url(), **({} if access.auth_configured() else {access.VIEW_AS_PARAM: [scope.user]})}
 
 
 def _chips(state: Filters, scope: access.Scope) -> None:

@@ -131,3 +131,18 @@ def test_every_result_loses_the_rows_of_regions_the_user_may_not_see():
     assert data.for_scope(frame, jurgen).fillna("-").values.tolist() == [["DACH", 5], ["Nordics", 11], ["-", 23]]
     analyst = access.scope_for(ROLES, "analyst@example.com")  # every region, no personal data
     assert data.for_scope(frame, analyst).equals(frame)
+
+
+def test_view_as_survives_a_page_change_and_a_reload_and_the_scope_is_shown(app_env):
+    at = open_page("dashboard.py")
+    box = next(s for s in at.sidebar.selectbox if s.label == "View as (demo mode)")
+    box.set_value("ana.garcia@example.com").run()
+    assert at.query_params["as"] == "ana.garcia@example.com"  # a reload opens the same user
+    assert "**Iberia only** (the regions your role sees)" in at.caption[0].value
+    at.switch_page("pages/6_Customers.py").run()
+    assert not at.exception
+    assert next(s for s in at.sidebar.selectbox if s.label == "View as (demo mode)").value == "ana.garcia@example.com"
+    assert "Iberia only" in at.caption[0].value
+    reloaded = open_page("pages/6_Customers.py", {"as": "ana.garcia@example.com"})
+    assert "Iberia only" in reloaded.caption[0].value
+    assert "only" not in open_page("dashboard.py", {"as": "no.such.user@example.com"}).caption[0].value  # admin
