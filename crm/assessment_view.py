@@ -14,6 +14,7 @@ from crm import access, appstate, assessment, settings, ui
 from crm.appstate import survey
 from crm.assessment import DONT_KNOW, Questionnaire
 from crm.formatting import format_value
+from crm.site import PAGES, page_id
 
 AUTOMATIC = SimpleNamespace(user="(automatic)", role="system")  # who opened the first round
 FIRST_ROUND_DAYS = 90
@@ -171,7 +172,7 @@ def evidence_values(page, card: Questionnaire) -> dict[str, float | None]:
 
 
 def _evidence_line(page, scope, question, value) -> None:
-    from crm.frame import PAGES, SECTION_PARAM, page_id  # the frame imports pages' helpers; avoid a cycle
+    from crm.frame import SECTION_PARAM  # the frame imports pages' helpers; avoid a cycle
     evidence = question.evidence
     words = f"**{format_value(evidence.column, value, short=True)}** {evidence.label}" if evidence.query else evidence.label
     if evidence.query and value is None:

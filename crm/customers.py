@@ -9,9 +9,10 @@ import math
 import pandas as pd
 import streamlit as st
 
-from crm import access, charts, data, filters, ui
+from crm import access, charts, data, ui
 from crm.formatting import format_value
 from crm.frame import Page
+from crm.markup import plain
 
 PAGE_SIZE = 50
 ALL_ROWS = 10**9  # page_size for the whole list (the CSV download)
@@ -113,7 +114,7 @@ def show_profile(page: Page, customer_id: str) -> None:
                  query_params=page.filters.to_url())
     profile = page.run("customer_profile", customer=customer_id)
     if profile.empty:
-        ui.empty(f"No customer {filters.plain(customer_id)} in the regions you can see (with the current region "
+        ui.empty(f"No customer {plain(customer_id)} in the regions you can see (with the current region "
                  "filter).")
         return
     me = profile.iloc[0]  # name and e-mail only for users with the personal-data right (crm.data)
@@ -121,7 +122,7 @@ def show_profile(page: Page, customer_id: str) -> None:
     mine = links[links["customer_id"] == customer_id].iloc[0]
 
     # Imported values (a name such as "[x](http://...)") are shown as text, never as Markdown.
-    me = me.map(lambda v: filters.plain(v) if isinstance(v, str) else v)
+    me = me.map(lambda v: plain(v) if isinstance(v, str) else v)
     name, email = me.get("name"), me.get("email")
     st.subheader(f"{name} · {me['customer_id']}" if isinstance(name, str) and name else me["customer_id"])
     st.caption(" · ".join(str(part) for part in [

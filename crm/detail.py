@@ -13,6 +13,7 @@ import streamlit as st
 from crm import charts, customers, data, filters, kpis, metrics, ui
 from crm.formatting import format_value
 from crm.frame import Page
+from crm.markup import plain
 
 OTHER_FIELD = {"segment": "channel", "channel": "segment"}
 PLURAL = {"segment": "segments", "channel": "channels"}
@@ -66,7 +67,7 @@ def _pick(page: Page, field: str) -> str | None:
     key = f"detail_pick_{field}_{current}"  # a new key per slice: the selector follows the URL and Back
     st.pills(field.capitalize(), options, default=current, key=key, on_change=_on_pick, args=(field, key))
     if current is None:
-        ask = f"Several {name} are selected ({filters.plain(', '.join(selected))}): pick" if selected else "Pick"
+        ask = f"Several {name} are selected ({plain(', '.join(selected))}): pick" if selected else "Pick"
         ui.empty(f"{ask} one {field} to see its detail, or click a {field} in any breakdown chart.")
     return current
 

@@ -12,9 +12,7 @@ from dataclasses import fields, replace
 import streamlit as st
 
 
-from crm.markup import code, plain  # noqa: F401 - pages quote link values through filters
-from crm.periods import (COMPARISONS, DEFAULT_COMPARE, DEFAULT_PERIOD, LIST_FILTERS, PERIODS,  # noqa: F401
-                         Filters, previous_period, read_url, unknown_values, within_data)
+from crm.periods import LIST_FILTERS, Filters, read_url
 
 URL_KEYS = {"period", "start", "end", "compare", *LIST_FILTERS.values()}
 STATE_KEY = "crm_filters"

@@ -11,7 +11,6 @@ import logging
 import secrets
 import sys
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Callable
 
 import pandas as pd
@@ -19,8 +18,10 @@ import streamlit as st
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from crm import access, data, filters, parameters, settings
-from crm.filters import LIST_FILTERS, PERIODS, Filters
-from crm.site import PAGES, page_id  # noqa: F401 - pages and tests read them here too
+from crm.markup import plain
+from crm.periods import COMPARISONS, DEFAULT_COMPARE, LIST_FILTERS, PERIODS, Filters, previous_period, \
+    unknown_values, within_data
+from crm.site import PAGES, page_id
 
 log = logging.getLogger(__name__)
 SECTION_PARAM = "tab"
@@ -43,7 +44,7 @@ class Page:
 
     @property
     def previous_values(self) -> dict:
-        start, end = filters.previous_period(self.start, self.end, self.filters.compare)
+        start, end = previous_period(self.start, self.end, self.filters.compare)
         return parameters.values(start, end, self.filters)
 
     def run(self, query_id: str, previous: bool = False, **overrides) -> pd.DataFrame:
@@ -84,7 +85,7 @@ def frame(title: str, icon: str = ":material/monitoring:") -> Page:
     st.title(title)
     source = "demo data" if info["source"] == "demo" else f"source: {info['source']}"
     scope_note = "" if scope.regions is None else \
-        f" · **{filters.plain(', '.join(scope.clamp_regions(state.regions)))} only** (the regions your role sees)"
+        f" · **{plain(', '.join(scope.clamp_regions(state.regions)))} only** (the regions your role sees)"
     st.caption(f"**{start:%d %b %Y} – {end:%d %b %Y}** ({PERIODS[state.period].lower()}) · "
                f"data as of **{as_of:%d %b %Y}** · {source}{scope_note}")
     _link_problems()
@@ -96,8 +97,8 @@ def _checked_state(as_of: dt.date, data_start: dt.date) -> Filters:
     """This session's filters, with a link's custom period clamped to the data and its unknown
     segment, channel and region values left out (each noted for _link_problems)."""
     state = filters.current()
-    checked, problems = filters.within_data(state, data_start, as_of)
-    checked, unknown = filters.unknown_values(checked, data.filter_options())
+    checked, problems = within_data(state, data_start, as_of)
+    checked, unknown = unknown_values(checked, data.filter_options())
     if checked != state:
         from_the_url = st.session_state.get(filters.PROBLEMS_KEY, [])  # update() forgets them
         filters.update(**{name: getattr(checked, name) for name in ("period", "start", "end", *LIST_FILTERS)})
@@ -140,7 +141,7 @@ def _signed_in_scope() -> access.Scope:
         st.info("Sign in to see the dashboard.", icon=":material/login:")
         st.button("Sign in", on_click=st.login, type="primary")
     else:
-        st.error(f"{filters.plain(st.user.get('email'))} has no role in this dashboard; ask an admin to add you to the roles file.",
+        st.error(f"{plain(st.user.get('email'))} has no role in this dashboard; ask an admin to add you to the roles file.",
                  icon=":material/lock:")
         st.button("Sign out", on_click=st.logout)
     st.stop()
@@ -185,13 +186,13 @@ def _chips(state: Filters, scope: access.Scope) -> None:
     if chips:
         with st.container(horizontal=True):
             for name, value in chips:
-                st.button(f"{FILTER_LABELS[name][:-1]}: {filters.plain(value)}", key=f"chip_{name}_{value}",
+                st.button(f"{FILTER_LABELS[name][:-1]}: {plain(value)}", key=f"chip_{name}_{value}",
                           icon=":material/close:",
                           on_click=_remove_value, args=(name, value), help="Remove this filter")
     hidden = [r for r in state.regions if scope.regions is not None and r not in scope.regions]
     if hidden:
-        st.warning(f"{filters.plain(', '.join(hidden))} is outside the regions you may see; showing "
-                   f"{filters.plain(', '.join(scope.clamp_regions(state.regions)))}.", icon=":material/lock:")
+        st.warning(f"{plain(', '.join(hidden))} is outside the regions you may see; showing "
+                   f"{plain(', '.join(scope.clamp_regions(state.regions)))}.", icon=":material/lock:")
 
 
 def _filter_widgets(state: Filters, scope: access.Scope, as_of: dt.date, data_start: dt.date) -> None:
@@ -210,7 +211,7 @@ def _filter_widgets(state: Filters, scope: access.Scope, as_of: dt.date, data_st
         st.session_state[key] = [v for v in st.session_state[key] if v in options.get(name, [])]
         st.multiselect(label, options.get(name, []), key=key, placeholder="All",
                        on_change=_on_list_change, args=(name,))
-    st.segmented_control("Compare with", list(filters.COMPARISONS), format_func=filters.COMPARISONS.get,
+    st.segmented_control("Compare with", list(COMPARISONS), format_func=COMPARISONS.get,
                          key=filters.widget_key("compare"), on_change=_on_compare_change, required=True,
                          help="What the changes on the KPI tiles are measured against.")
     st.button("Reset filters", on_click=filters.reset, disabled=state.is_default, icon=":material/restart_alt:")
@@ -237,7 +238,7 @@ def _on_list_change(name: str) -> None:
 
 
 def _on_compare_change() -> None:
-    filters.update(compare=st.session_state[filters.WIDGET_PREFIX + "compare"] or filters.DEFAULT_COMPARE)
+    filters.update(compare=st.session_state[filters.WIDGET_PREFIX + "compare"] or DEFAULT_COMPARE)
 
 
 def _remove_value(name: str, value: str) -> None:

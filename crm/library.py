@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from crm import catalog, charts, data, filters, site, ui
+from crm import catalog, charts, data, site, ui
 from crm.errors import CrmError
 from crm.frame import Page
+from crm.markup import code
 
 PAGE_FILE = site.path("query_library")
 
@@ -50,7 +51,7 @@ def show_query(page: Page, entries: dict, query_id: str) -> None:
     st.page_link(PAGE_FILE, label="All queries", icon=":material/arrow_back:", query_params=page.filters.to_url())
     entry = entries.get(query_id)
     if entry is None:
-        ui.empty(f"There is no query file named {filters.code(query_id + '.sql')}.")
+        ui.empty(f"There is no query file named {code(query_id + '.sql')}.")
         return
     if isinstance(entry, catalog.QueryFileError):
         ui.query_error(entry)

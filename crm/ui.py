@@ -10,6 +10,7 @@ import streamlit as st
 
 from crm import access, catalog, data, filters, kpis, metrics, settings, site
 from crm.formatting import column_config, format_change, format_value
+from crm.markup import code
 
 
 CUSTOMERS_PAGE = site.path("customers")
@@ -156,4 +157,4 @@ def query_error(error: Exception) -> None:
 def _as_text(message: str) -> str:
     for folder in {str(settings.ROOT), str(Path(settings.get("data_dir")).resolve())}:
         message = message.replace(folder + "/", "").replace(folder, "…")
-    return filters.code(message, limit=2000)
+    return code(message, limit=2000)

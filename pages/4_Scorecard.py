@@ -4,9 +4,10 @@ from pathlib import Path
 import streamlit as st
 
 from crm import access, charts, commentary, data, scorecard, ui
-from crm.filters import COMPARISONS
 from crm.formatting import format_change
-from crm.frame import frame, page_id
+from crm.frame import frame
+from crm.periods import COMPARISONS
+from crm.site import page_id
 
 page = frame("Balanced scorecard", ":material/target:")
 

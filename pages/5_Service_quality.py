@@ -2,8 +2,8 @@
 import streamlit as st
 
 from crm import charts, data, kpis, ui
-from crm.filters import COMPARISONS
 from crm.frame import frame
+from crm.periods import COMPARISONS
 
 page = frame("Service quality", ":material/support_agent:")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -98,6 +99,17 @@ def open_page(page: str = "dashboard.py", query_params: dict | None = None, *, v
     if page != "dashboard.py":
         at.switch_page(page)
     return at.run()
+
+
+def require_chromium() -> str:
+    """Debian's chromium for a browser test module: its path. Where it is missing the module is
+    skipped, except in CI, where tests/run.sh installs it and a skip would hide a missing install."""
+    path = shutil.which("chromium")
+    if not path:
+        if os.environ.get("CI"):
+            pytest.fail("CI needs Debian's chromium for the browser tests (tests/run.sh installs it)", pytrace=False)
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)
+    return path
 
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -60,7 +60,7 @@ def open_as(email: str, page: str = "dashboard.py", **params) -> AppTest:
 @pytest.mark.parametrize("email", USERS)
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_as_every_role(app_env, email, page):
-    from crm.frame import PAGES, page_id
+    from crm.site import PAGES, page_id
     scope = access.scope_for(ROLES, email)
     at = open_as(email, page)
     assert not at.exception, [e.value for e in at.exception]

@@ -2,22 +2,17 @@
 browser download). Opens every page, finds no exception, follows a navigation link and
 checks the filters travel in the URL. Set CRM_SCREENSHOTS=dir to keep screenshots."""
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import CHROMIUM_ARGS, ROOT, serve
+from conftest import CHROMIUM_ARGS, require_chromium, serve
 
-CHROMIUM = shutil.which("chromium")
-if not CHROMIUM:
-    if os.environ.get("CI"):
-        pytest.fail("CI needs Debian's chromium for the browser test (tests/run.sh installs it)", pytrace=False)
-    pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)
+CHROMIUM = require_chromium()
 
 sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
-from crm.frame import PAGES as NAVIGATION  # noqa: E402
+from crm.site import PAGES as NAVIGATION  # noqa: E402
 
 # Label -> URL path: classic pages are served at their file name without the number prefix.
 PAGES = {label: "" if path == "dashboard.py" else Path(path).stem.split("_", 1)[1] for path, label, _ in NAVIGATION}

@@ -1,17 +1,12 @@
 """The questionnaire in a real browser (Debian's chromium driven by pip playwright): answer, save,
 reload, and the answers are there, on the form and in "My answers"."""
 import os
-import shutil
 
 import pytest
 
-from conftest import CHROMIUM_ARGS, serve
+from conftest import CHROMIUM_ARGS, require_chromium, serve
 
-CHROMIUM = shutil.which("chromium")
-if not CHROMIUM:
-    if os.environ.get("CI"):
-        pytest.fail("CI needs Debian's chromium for the browser test (tests/run.sh installs it)", pytrace=False)
-    pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)
+CHROMIUM = require_chromium()
 sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
 

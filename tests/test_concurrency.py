@@ -3,18 +3,16 @@ without an error element, and every session sees the new data after the swap."""
 from __future__ import annotations
 
 import asyncio
-import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import CHROMIUM_ARGS, serve
+from conftest import CHROMIUM_ARGS, require_chromium, serve
 
-if not shutil.which("chromium"):
-    pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)
+CHROMIUM = require_chromium()
 async_api = pytest.importorskip("playwright.async_api")
 
-from crm.frame import PAGES  # noqa: E402
+from crm.site import PAGES  # noqa: E402
 
 PATHS = ["" if path == "dashboard.py" else Path(path).stem.split("_", 1)[1] for path, _, _ in PAGES]
 SESSIONS = 12
@@ -37,7 +35,7 @@ async def load(browser, url: str) -> list[str]:
 
 async def load_all(urls: list[str]) -> list[str]:
     async with async_api.async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         found = await asyncio.gather(*(load(browser, url) for url in urls))
         await browser.close()
     return [error for errors in found for error in errors]
@@ -46,7 +44,7 @@ async def load_all(urls: list[str]) -> list[str]:
 async def tiles(url: str) -> list[str]:
     """The Overview's KPI values as a new session sees them."""
     async with async_api.async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = await browser.new_page()
         await page.goto(url)
         await page.wait_for_function("document.querySelectorAll('[data-testid=\"stMetricValue\"]').length >= 9 && "

@@ -69,7 +69,7 @@ def test_an_extreme_period_is_clamped_to_the_data(app_env):
     assert not at.exception
     first, last = at.query_params["start"], at.query_params["end"]
     assert first != "0001-01-01" and last != "9999-12-31"  # the URL now holds the data's own dates
-    assert any(f"reaches outside the data" in w and f"showing {first} – {last}" in w for w in warnings(at))
+    assert any("reaches outside the data" in w and f"showing {first} – {last}" in w for w in warnings(at))
 
 
 def test_unknown_filter_values_are_left_out_with_a_message(app_env):
